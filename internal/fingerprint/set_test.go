@@ -1,0 +1,117 @@
+package fingerprint
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestBuiltinRules runs every built-in rule's examples and negatives.
+func TestBuiltinRules(t *testing.T) {
+	s, err := Builtin()
+	if err != nil {
+		t.Fatalf("load built-in rules: %v", err)
+	}
+	for _, err := range s.Test() {
+		t.Error(err)
+	}
+	if s.Len() == 0 {
+		t.Fatal("no built-in rules")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"bad regexp", "key: k\nrules:\n  - id: a\n    match: '('\n    manufacturer: Huawei\n    certainty: 0.5\n    source: s\n",
+			"r/k.yaml:3: rules[0] (a): match: error parsing regexp: missing closing ): `(`"},
+		{"no source", "key: k\nrules:\n  - id: a\n    match: x\n    manufacturer: Huawei\n    certainty: 0.5\n",
+			"r/k.yaml:3: rules[0] (a): source: missing (cite the public fact the rule rests on)"},
+		{"certainty", "key: k\nrules:\n  - id: a\n    match: x\n    manufacturer: Huawei\n    certainty: 2\n    source: s\n",
+			"r/k.yaml:3: rules[0] (a): certainty: 2 is not in (0,1]"},
+		{"template", "key: k\nrules:\n  - id: a\n    match: x\n    manufacturer: Huawei\n    model: '{m}'\n    certainty: 1\n    source: s\n",
+			"r/k.yaml:3: rules[0] (a): model: template {m} names no group of match"},
+		{"unknown field", "key: k\nrules:\n  - id: a\n    matches: x\n",
+			`r/k.yaml: [4:5] unknown field "matches"`},
+		{"no key", "rules: []\n", "r/k.yaml: key: missing (the observation key the rules apply to)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{"r/k.yaml": {Data: []byte(tt.data)}}, "r", "test")
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			if !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error\n  %s\nwant prefix\n  %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSelfTestFindsProblems(t *testing.T) {
+	data := `key: k
+rules:
+  - id: general
+    match: 'HUAWEI'
+    manufacturer: Huawei
+    certainty: 0.5
+    source: s
+    examples: [HUAWEI]
+  - id: specific
+    match: 'HUAWEI-(?P<fw>\d+)'
+    manufacturer: Huawei
+    firmware: '{fw}'
+    certainty: 0.9
+    source: s
+    examples:
+      - value: HUAWEI-5
+        firmware: "5"
+    negatives: [HUAWEI-9]
+  - id: noexample
+    match: 'ZTE'
+    manufacturer: Acme
+    device_type: toaster
+    certainty: 0.9
+    source: s
+`
+	s, err := Load(fstest.MapFS{"r/k.yaml": {Data: []byte(data)}, "r/vendors.txt": {Data: []byte("Huawei\n")}}, "r", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range s.Test() {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`r/k.yaml:9: rule specific: example "HUAWEI-5" is shadowed by rule general (r/k.yaml:3)`,
+		`r/k.yaml:9: rule specific: negative example "HUAWEI-9" matches`,
+		`r/k.yaml:19: rule noexample: no examples: every rule needs at least one value it must match`,
+		`r/k.yaml:19: rule noexample: vendor "Acme" is not in vendors.txt`,
+		`r/k.yaml:19: rule noexample: device_type "toaster" is not in the vocabulary`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestRequiredLiteral(t *testing.T) {
+	tests := []struct {
+		expr, lit string
+		fold      bool
+	}{
+		{`^SSH-\d\.\d+-HUAWEI[-_]`, "-HUAWEI", false},
+		{`(?i)huawei versatile routing`, "huawei versatile routing", true},
+		{`(?i)^ZXHN (?P<model>H\d+)`, "zxhn ", true},
+		{`a|b`, "", false},
+		{`(?:ZXHN|ZXV10)`, "ZX", false}, // the parser factors the common prefix out
+		{`x+Dahua Rtsp`, "Dahua Rtsp", false},
+		{`(?:abc)?Hikvision`, "Hikvision", false},
+	}
+	for _, tt := range tests {
+		lit, fold := requiredLiteral(tt.expr)
+		if lit != tt.lit || fold != tt.fold {
+			t.Errorf("requiredLiteral(%s) = %q, %v; want %q, %v", tt.expr, lit, fold, tt.lit, tt.fold)
+		}
+	}
+}
