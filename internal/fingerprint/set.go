@@ -17,7 +17,7 @@ import (
 // that identifications record which rules made them.
 const Version = "2026.11.27-1"
 
-//go:embed rules/*.yaml rules/vendors.txt
+//go:embed rules/*.yaml rules/vendors*.txt
 var builtinFS embed.FS
 
 // Set is a loaded, compiled rule set, indexed by observation key. A Set is
@@ -41,7 +41,8 @@ var builtin = sync.OnceValues(func() (*Set, error) { return Load(builtinFS, "rul
 // are broken, which the package tests rule out.
 func Builtin() (*Set, error) { return builtin() }
 
-// Load reads every *.yaml file in dir of fsys, and vendors.txt when present.
+// Load reads every *.yaml file in dir of fsys, and the vendor vocabulary
+// from vendors*.txt files when present.
 // Errors name the file and line of the offending rule.
 func Load(fsys fs.FS, dir, version string) (*Set, error) {
 	s := &Set{version: version, byKey: map[string][]*Rule{}, vendors: map[string]bool{}}
@@ -56,7 +57,7 @@ func Load(fsys fs.FS, dir, version string) (*Set, error) {
 		switch {
 		case e.IsDir():
 			continue
-		case e.Name() == "vendors.txt":
+		case strings.HasPrefix(e.Name(), "vendors") && strings.HasSuffix(e.Name(), ".txt"):
 			data, err := fs.ReadFile(fsys, name)
 			if err != nil {
 				return nil, fmt.Errorf("read %s: %w", name, err)
