@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // Version of the built-in rule set. Bump it with every change to rules/ so
@@ -94,8 +96,9 @@ func (s *Set) loadFile(fsys fs.FS, name string, ids map[string]string) error {
 		return fmt.Errorf("%s: key: missing (the observation key the rules apply to)", name)
 	}
 	var errs []error
+	ast, _ := parser.ParseBytes(data, 0) // decoding succeeded, so parsing does
 	for i, r := range f.Rules {
-		r.key, r.file, r.line = f.Key, name, ruleLine(data, i)
+		r.key, r.file, r.line = f.Key, name, ruleLine(ast, i)
 		if err := r.compile(); err != nil {
 			errs = append(errs, fmt.Errorf("%s: rules[%d] (%s): %w", r.Location(), i, r.ID, err))
 			continue
@@ -111,13 +114,13 @@ func (s *Set) loadFile(fsys fs.FS, name string, ids map[string]string) error {
 	return errors.Join(errs...)
 }
 
-// ruleLine finds the line of rules[i] in a rule file, 0 when unknown.
-func ruleLine(data []byte, i int) int {
+// ruleLine finds the line of rules[i] in a parsed rule file, 0 when unknown.
+func ruleLine(f *ast.File, i int) int {
 	p, err := yaml.PathString(fmt.Sprintf("$.rules[%d]", i))
-	if err != nil {
+	if err != nil || f == nil {
 		return 0
 	}
-	n, err := p.ReadNode(strings.NewReader(string(data)))
+	n, err := p.FilterFile(f)
 	if err != nil || n == nil || n.GetToken() == nil {
 		return 0
 	}

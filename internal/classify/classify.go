@@ -1,0 +1,119 @@
+// Package classify decides, for an identification, whether a covered list
+// names its maker: it sets status, covered entity, regimes, scope note,
+// review reasons and the one-sentence rationale. It is the stage after
+// identify and a pure function of the identification and the lists, so a
+// list update re-classifies stored results without rescanning.
+package classify
+
+import (
+	"slices"
+
+	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/policy"
+)
+
+// Thresholds on combined confidence.
+const (
+	// coveredAt: below it, evidence for a covered maker only makes the host
+	// suspected.
+	coveredAt = 0.5
+	// identifiedAt: below it, evidence for a non-covered maker is too weak
+	// to call the host identified.
+	identifiedAt = 0.3
+	// conflictAt: a covered maker among the conflicts with at least this
+	// confidence makes a not-covered answer suspected instead.
+	conflictAt = 0.5
+)
+
+// Apply classifies id in place using the lists.
+func Apply(l *policy.Lists, id *covered.Identification) {
+	id.Status = covered.StatusUnidentified
+	maker, _ := l.Company(id.Manufacturer)
+	brand, _ := l.Company(id.Brand)
+	if id.Manufacturer == "" {
+		maker = nil
+	}
+	switch {
+	case maker != nil && maker.Covered:
+		status := covered.StatusCovered
+		if id.Confidence < coveredAt {
+			status = covered.StatusSuspected
+		}
+		if maker.Relation == "unverified-affiliate" {
+			status = covered.StatusSuspected
+			addReview(id, covered.ReviewUnverifiedAffiliate)
+		}
+		flag(l, id, status, maker.Entity)
+		// A strong non-covered maker in conflict weakens the verdict.
+		for _, c := range id.Conflicts {
+			if o, ok := l.Company(c.Manufacturer); (!ok || !o.Covered) && c.Confidence >= id.Confidence*0.9 {
+				id.Status = covered.StatusSuspected
+				addReview(id, covered.ReviewConflict)
+			}
+		}
+	case id.Manufacturer != "":
+		if id.Confidence >= identifiedAt {
+			id.Status = covered.StatusNotCovered
+		}
+		if maker != nil && maker.Review != "" {
+			addReview(id, maker.Review)
+		}
+		if brand != nil && brand != maker && brand.Review != "" {
+			addReview(id, brand.Review)
+		}
+		for _, c := range id.Conflicts {
+			if o, ok := l.Company(c.Manufacturer); ok && o.Covered && c.Confidence >= conflictAt {
+				flag(l, id, covered.StatusSuspected, o.Entity)
+				addReview(id, covered.ReviewConflict)
+				break
+			}
+		}
+	case brand != nil && id.Brand != "":
+		switch {
+		case brand.Covered:
+			status := covered.StatusCovered
+			if id.Confidence < coveredAt {
+				status = covered.StatusSuspected
+			}
+			flag(l, id, status, brand.Entity)
+		case brand.Relation == "oem-relabel" && brand.Entity != "":
+			// The brand is known to sell relabelled covered products, but
+			// without technical lineage evidence we cannot say this one is.
+			flag(l, id, covered.StatusSuspected, brand.Entity)
+		default:
+			if id.Confidence >= identifiedAt {
+				id.Status = covered.StatusNotCovered
+			}
+			if brand.Review != "" {
+				addReview(id, brand.Review)
+			}
+		}
+	case id.Brand != "" && id.Confidence >= identifiedAt:
+		id.Status = covered.StatusNotCovered
+	}
+	if id.Component != "" {
+		if c, ok := l.Company(id.Component); ok && c.Review != "" && id.Status != covered.StatusCovered {
+			addReview(id, c.Review)
+		}
+	}
+	id.Rationale = rationale(l, id)
+}
+
+// flag marks id as covered or suspected for entity and fills what travels
+// with such a finding: regimes and scope note.
+func flag(l *policy.Lists, id *covered.Identification, status covered.Status, entity string) {
+	id.Status = status
+	ent, ok := l.Entity(entity)
+	if !ok {
+		return
+	}
+	id.CoveredEntity = ent.Name
+	id.Regimes = l.RegimesFor(entity)
+	id.ScopeNote = ent.ScopeNote
+}
+
+func addReview(id *covered.Identification, reason string) {
+	if !slices.Contains(id.Review, reason) {
+		id.Review = append(id.Review, reason)
+	}
+}

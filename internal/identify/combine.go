@@ -1,0 +1,136 @@
+package identify
+
+import (
+	"sort"
+
+	"github.com/coveredtool/covered"
+)
+
+// minConflict is the combined confidence a second maker needs to be shown
+// as a conflict.
+const minConflict = 0.3
+
+type group struct {
+	id    string
+	best  *claim             // strongest claim, gives the displayed name
+	byKey map[string]float64 // strongest certainty per observation key
+	order int
+}
+
+// combine turns one host's claims into an identification. Claims about the
+// same maker from different observation keys are independent signals and
+// raise confidence together (1 - Π(1-c)); several values of one key count
+// once, at their strongest.
+func (e *Engine) combine(h *host) covered.Identification {
+	id := covered.Identification{
+		Host: h.name, Regimes: []string{}, Review: []string{}, Evidence: []covered.Evidence{},
+		RulesVersion: e.Rules.Version(), ListsVersion: e.Lists.Version,
+	}
+	makers := groups(h, "manufacturer")
+	brands := groups(h, "brand")
+	components := groups(h, "component")
+
+	var top *group
+	if len(makers) > 0 {
+		top = makers[0]
+		id.Manufacturer = top.best.name
+		id.Confidence = round(top.confidence())
+		for _, g := range makers[1:] {
+			if c := g.confidence(); c >= minConflict {
+				id.Conflicts = append(id.Conflicts, covered.Candidate{Manufacturer: g.best.name, Confidence: round(c), Keys: g.keys()})
+			}
+		}
+	}
+	if len(brands) > 0 {
+		id.Brand = brands[0].best.name
+		if top == nil {
+			id.Confidence = round(brands[0].confidence())
+		}
+	} else {
+		id.Brand = id.Manufacturer
+	}
+	if len(components) > 0 {
+		id.Component = components[0].best.name
+		if top == nil && len(brands) == 0 {
+			id.Confidence = round(components[0].confidence())
+		}
+	}
+
+	// Descriptive fields come from the strongest claim that agrees with the
+	// chosen maker (or brand, when no maker is known) and has the field.
+	agree := func(c *claim) bool {
+		switch {
+		case top != nil:
+			return c.role == "manufacturer" && c.group == top.id || c.role != "manufacturer"
+		default:
+			return true
+		}
+	}
+	pick := func(get func(*claim) string) string {
+		best, bestC := "", -1.0
+		for _, hc := range h.evidence {
+			if v := get(hc.c); v != "" && agree(hc.c) && hc.c.certainty > bestC {
+				best, bestC = v, hc.c.certainty
+			}
+		}
+		return best
+	}
+	id.Product = pick(func(c *claim) string { return c.product })
+	id.Model = pick(func(c *claim) string { return c.model })
+	id.Firmware = pick(func(c *claim) string { return c.firmware })
+	id.DeviceType = pick(func(c *claim) string { return c.deviceType })
+
+	for _, hc := range h.evidence {
+		id.Evidence = append(id.Evidence, covered.Evidence{
+			Key: hc.c.key, Value: hc.value, Port: hc.port, Path: hc.path, Rule: hc.c.rule,
+			Says: hc.c.name, Role: hc.c.role, Certainty: hc.c.certainty, Source: hc.c.source,
+		})
+	}
+	sortByCertainty(id.Evidence)
+	return id
+}
+
+// groups gathers the claims of one role by group, strongest group first.
+func groups(h *host, role string) []*group {
+	var out []*group
+	byID := map[string]*group{}
+	for _, hc := range h.evidence {
+		c := hc.c
+		if c.role != role {
+			continue
+		}
+		g := byID[c.group]
+		if g == nil {
+			g = &group{id: c.group, byKey: map[string]float64{}, order: len(out)}
+			byID[c.group] = g
+			out = append(out, g)
+		}
+		if g.best == nil || c.certainty > g.best.certainty {
+			g.best = c
+		}
+		if c.certainty > g.byKey[c.key] {
+			g.byKey[c.key] = c.certainty
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].confidence() > out[j].confidence() })
+	return out
+}
+
+func (g *group) confidence() float64 {
+	miss := 1.0
+	for _, c := range g.byKey {
+		miss *= 1 - c
+	}
+	return 1 - miss
+}
+
+func (g *group) keys() []string {
+	keys := make([]string, 0, len(g.byKey))
+	for k := range g.byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

@@ -1,0 +1,193 @@
+// Package identify turns observations into identifications: for each host it
+// runs the fingerprint rules and lookup tables over every observation, keeps
+// what they claim as evidence, and combines the claims into one answer (who
+// made the device, under which brand, which model and firmware, and how sure
+// we are). Classification against the covered lists is the next stage
+// (package classify); identify only says who made what.
+//
+// Identification is a pure function of the observations, the rules and the
+// lookup tables, so stored observations can be re-identified after a rules
+// update without rescanning.
+package identify
+
+import (
+	"strings"
+
+	"github.com/coveredtool/covered/internal/fingerprint"
+	"github.com/coveredtool/covered/internal/oui"
+	"github.com/coveredtool/covered/internal/pen"
+	"github.com/coveredtool/covered/internal/policy"
+	"github.com/coveredtool/covered/internal/useragent"
+)
+
+// Certainties of the lookup tables. A MAC block or enterprise number
+// registered to a company names the maker of the interface or agent, which is
+// usually, but not always, the maker of the device.
+const (
+	certaintyOUI       = 0.6
+	certaintyPEN       = 0.85
+	certaintyUserAgent = 0.9
+	certaintyUAHint    = 0.8
+)
+
+// maxEvidenceValue bounds the copy of a value kept as evidence per host. The
+// full value stays in the observation store; evidence shows its start.
+const maxEvidenceValue = 512
+
+// Engine holds the knowledge identification applies. All fields are required
+// except UA (User-Agent evidence is skipped without it).
+type Engine struct {
+	Rules *fingerprint.Set
+	OUI   *oui.Table
+	PEN   *pen.Table
+	UA    *useragent.Parser
+	Lists *policy.Lists
+}
+
+// claim is what one rule or table says about a device from one value.
+type claim struct {
+	role       string // "manufacturer", "brand" or "component"
+	name       string // canonical company name
+	group      string // claims with the same group agree (same covered entity or company)
+	certainty  float64
+	rule       string
+	key        string // observation key, or the derived key for parts of a raw reply
+	source     string
+	product    string
+	model      string
+	firmware   string
+	deviceType string
+}
+
+// observe runs every rule and table that applies to one observation.
+func (e *Engine) observe(key, value, path string) []claim {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return nil
+	}
+	switch key {
+	case "mac":
+		return e.mac(v)
+	case "snmp.sysobjectid":
+		return e.sysObjectID(v)
+	case "http.user_agent":
+		return append(e.userAgent(e.UA.Parse, key, v), e.rules(key, v, path)...)
+	case "http.header.sec_ch_ua_model":
+		return e.userAgent(e.UA.ParseModel, key, v)
+	case "http.response":
+		return e.httpResponse(v, path)
+	case "rtsp.response":
+		return e.rtspResponse(v, path)
+	}
+	return e.rules(key, v, path)
+}
+
+// rules applies the fingerprint rules of key.
+func (e *Engine) rules(key, value, path string) []claim {
+	res, ok := e.Rules.Match(key, value, path)
+	if !ok {
+		return nil
+	}
+	base := claim{
+		certainty: res.Certainty, rule: res.Rule.ID, key: key, source: res.Rule.Source,
+		product: res.Product, model: res.Model, firmware: res.Firmware, deviceType: res.DeviceType,
+	}
+	var out []claim
+	add := func(role, name string) {
+		if name == "" {
+			return
+		}
+		c := base
+		c.role = role
+		c.name, c.group = e.canonical(name)
+		out = append(out, c)
+	}
+	add("manufacturer", res.Manufacturer)
+	add("brand", res.Brand)
+	add("component", res.Component)
+	return out
+}
+
+func (e *Engine) mac(v string) []claim {
+	hw, err := oui.ParseMAC(v)
+	if err != nil {
+		return nil
+	}
+	ent, ok := e.OUI.Lookup(hw) // false for locally administered and multicast
+	if !ok {
+		return nil
+	}
+	return e.registrant("mac", ent.Org, certaintyOUI, "oui", "IEEE "+ent.Registry+" "+ent.Prefix+" "+ent.Org)
+}
+
+func (e *Engine) sysObjectID(v string) []claim {
+	arcs, err := pen.ParseOID(v)
+	if err != nil {
+		return nil
+	}
+	oid := joinArcs(arcs)
+	if cs := e.rules("snmp.sysobjectid", oid, ""); len(cs) > 0 {
+		return cs
+	}
+	n, _, ok := pen.Enterprise(oid)
+	if !ok {
+		return nil
+	}
+	org, ok := e.PEN.Org(n)
+	if !ok {
+		return nil
+	}
+	return e.registrant("snmp.sysobjectid", org, certaintyPEN, "pen", "IANA enterprise number "+itoa(n)+" "+org)
+}
+
+// registrant turns an IEEE or IANA registrant name into a maker claim.
+func (e *Engine) registrant(key, org string, certainty float64, rule, source string) []claim {
+	name, group := "", ""
+	if c, ok := e.Lists.CompanyByRegistrant(org); ok {
+		name, group = e.canonical(c.Name)
+	} else {
+		name = cleanOrg(org)
+		group = strings.ToLower(name)
+	}
+	if name == "" {
+		return nil
+	}
+	return []claim{{role: "manufacturer", name: name, group: group, certainty: certainty, rule: rule, key: key, source: source}}
+}
+
+func (e *Engine) userAgent(parse func(string) useragent.Device, key, v string) []claim {
+	if e.UA == nil {
+		return nil
+	}
+	d := parse(v)
+	if d.Brand == "" {
+		return nil
+	}
+	c := certaintyUserAgent
+	if d.Via == "uap" && d.Model == "" {
+		c = certaintyUAHint
+	}
+	name, group := e.canonical(d.Brand)
+	dt := d.Type
+	if !fingerprint.DeviceTypes[dt] {
+		dt = ""
+	}
+	return []claim{{role: "manufacturer", name: name, group: group, certainty: c, rule: "useragent:" + d.Via,
+		key: key, source: "ua-parser/uap-core device regexes and covered's own User-Agent tokens",
+		model: d.Model, deviceType: dt, product: d.OS}}
+}
+
+// canonical maps a rule's or table's company name to the policy's canonical
+// name and to the group of names that agree with it: every company of a
+// covered entity (Huawei, Huawei Device, HiSilicon...) is one group, so their
+// evidence adds up; others are their own group.
+func (e *Engine) canonical(name string) (canon, group string) {
+	c, ok := e.Lists.Company(name)
+	if !ok {
+		return name, strings.ToLower(name)
+	}
+	if c.Covered && c.Entity != "" {
+		return c.Name, "entity:" + c.Entity
+	}
+	return c.Name, strings.ToLower(c.Name)
+}
