@@ -149,6 +149,16 @@ func (s *Set) Overlay(user *Set) *Set {
 	return out
 }
 
+// Vendors returns the vendor vocabulary, sorted.
+func (s *Set) Vendors() []string {
+	out := make([]string, 0, len(s.vendors))
+	for v := range s.vendors {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Version identifies the rules, for reproducible identifications.
 func (s *Set) Version() string { return s.version }
 

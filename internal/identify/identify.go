@@ -12,6 +12,7 @@ package identify
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/coveredtool/covered/internal/fingerprint"
 	"github.com/coveredtool/covered/internal/oui"
@@ -42,6 +43,14 @@ type Engine struct {
 	PEN   *pen.Table
 	UA    *useragent.Parser
 	Lists *policy.Lists
+
+	vocabOnce sync.Once
+	vocab     vocabulary
+}
+
+func (e *Engine) vocabulary() vocabulary {
+	e.vocabOnce.Do(func() { e.vocab = newVocabulary(e.Rules.Vendors()) })
+	return e.vocab
 }
 
 // claim is what one rule or table says about a device from one value.
@@ -145,6 +154,8 @@ func (e *Engine) registrant(key, org string, certainty float64, rule, source str
 	name, group := "", ""
 	if c, ok := e.Lists.CompanyByRegistrant(org); ok {
 		name, group = e.canonical(c.Name)
+	} else if v := e.vocabulary().find(org); v != "" {
+		name, group = e.canonical(v)
 	} else {
 		name = cleanOrg(org)
 		group = strings.ToLower(name)
