@@ -6,52 +6,114 @@ import (
 	"unicode/utf8"
 )
 
-// requiredLiteral finds a literal string that every match of expr contains,
-// so that matching can skip the regular expression for most values with one
-// strings.Contains. fold reports that the literal is case-insensitive (then
-// lit is lower case and is searched in the lower-cased value).
-func requiredLiteral(expr string) (lit string, fold bool) {
+// needle is a literal one of which every match of a rule contains. fold
+// means it is lower case and is searched in the lower-cased value.
+type needle struct {
+	s    string
+	fold bool
+}
+
+// requiredLiterals finds literals such that every match of expr contains at
+// least one of them, so matching can skip the regular expression for most
+// values with a few strings.Contains. It returns nil when it finds none
+// (then the expression always runs).
+func requiredLiterals(expr string) []needle {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return "", false
+		return nil
 	}
-	best, bestFold := "", false
-	var walk func(re *syntax.Regexp)
-	walk = func(re *syntax.Regexp) {
-		switch re.Op {
-		case syntax.OpCapture:
-			walk(re.Sub[0])
-		case syntax.OpConcat:
-			for _, s := range re.Sub {
-				walk(s)
-			}
-		case syntax.OpPlus:
-			walk(re.Sub[0]) // at least once
-		case syntax.OpRepeat:
-			if re.Min >= 1 {
-				walk(re.Sub[0])
-			}
-		case syntax.OpLiteral:
-			s := string(re.Rune)
-			f := re.Flags&syntax.FoldCase != 0
-			if f {
-				s = strings.ToLower(s)
-				// Folding beyond ASCII (e.g. the Kelvin sign) is not what
-				// ToLower does; keep only ASCII literals when folding.
-				for _, r := range s {
-					if r >= utf8.RuneSelf {
-						return
-					}
+	set, ok := literalSet(re)
+	if !ok || minLen(set) < 2 {
+		return nil
+	}
+	return set
+}
+
+// literalSet returns a set of literals one of which every match of re
+// contains; ok is false when there is no such set.
+func literalSet(re *syntax.Regexp) ([]needle, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		fold := re.Flags&syntax.FoldCase != 0
+		if fold {
+			s = strings.ToLower(s)
+			// Case folding beyond ASCII (e.g. the Kelvin sign) is not what
+			// strings.ToLower does; do not rely on it.
+			for _, r := range s {
+				if r >= utf8.RuneSelf {
+					return nil, false
 				}
 			}
-			if len(s) > len(best) {
-				best, bestFold = s, f
+		}
+		return []needle{{s, fold}}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return literalSet(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return literalSet(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []needle
+		for _, sub := range re.Sub {
+			if set, ok := literalSet(sub); ok && better(set, best) {
+				best = set
 			}
 		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var all []needle
+		for _, sub := range re.Sub {
+			set, ok := literalSet(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, set...)
+		}
+		return all, len(all) > 0
 	}
-	walk(re)
-	if len(best) < 2 {
-		return "", false
+	return nil, false
+}
+
+// better prefers the set whose shortest literal is longest, then fewer
+// literals.
+func better(a, b []needle) bool {
+	if b == nil {
+		return true
 	}
-	return best, bestFold
+	if ma, mb := minLen(a), minLen(b); ma != mb {
+		return ma > mb
+	}
+	return len(a) < len(b)
+}
+
+func minLen(set []needle) int {
+	m := -1
+	for _, n := range set {
+		if m < 0 || len(n.s) < m {
+			m = len(n.s)
+		}
+	}
+	return m
+}
+
+// mayMatch reports whether value (and its lower-cased form) contains one of
+// the needles; true when there are none.
+func mayMatch(needles []needle, value string, lower *string) bool {
+	if needles == nil {
+		return true
+	}
+	for _, n := range needles {
+		hay := value
+		if n.fold {
+			if *lower == "" {
+				*lower = strings.ToLower(value)
+			}
+			hay = *lower
+		}
+		if strings.Contains(hay, n.s) {
+			return true
+		}
+	}
+	return false
 }

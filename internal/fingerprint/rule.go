@@ -56,8 +56,7 @@ type Rule struct {
 	line    int
 	re      *regexp.Regexp
 	pathRE  *regexp.Regexp
-	lit     string // a literal every match contains; "" when none is known
-	litFold bool   // lit is lower case and must be searched case-insensitively
+	needles []needle // every match contains one of these; nil when unknown
 }
 
 // Example is a value a rule must match, with the fields it must extract.
@@ -143,7 +142,7 @@ func (r *Rule) compile() error {
 	if r.Firmware == "" && re.SubexpIndex("firmware") >= 0 {
 		r.Firmware = "{firmware}"
 	}
-	r.lit, r.litFold = requiredLiteral(r.Match)
+	r.needles = requiredLiterals(r.Match)
 	return nil
 }
 
@@ -162,21 +161,14 @@ type Result struct {
 
 // apply runs the rule on value. lower is strings.ToLower(value) or "" when
 // the caller has not computed it yet (it is then computed on demand).
+// The regular expression runs only when the value contains one of the
+// rule's required literals.
 func (r *Rule) apply(value, lower, path string) (Result, bool) {
 	if r.pathRE != nil && !r.pathRE.MatchString(path) {
 		return Result{}, false
 	}
-	if r.lit != "" {
-		hay := value
-		if r.litFold {
-			if lower == "" {
-				lower = strings.ToLower(value)
-			}
-			hay = lower
-		}
-		if !strings.Contains(hay, r.lit) {
-			return Result{}, false
-		}
+	if !mayMatch(r.needles, value, &lower) {
+		return Result{}, false
 	}
 	m := r.re.FindStringSubmatchIndex(value)
 	if m == nil {

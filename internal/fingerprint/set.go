@@ -192,7 +192,7 @@ func (s *Set) Match(key, value, path string) (Result, bool) {
 	if len(rules) == 0 {
 		return Result{}, false
 	}
-	lower := strings.ToLower(value)
+	lower := "" // lower-cased on first need
 	for _, r := range rules {
 		if res, ok := r.apply(value, lower, path); ok {
 			return res, true

@@ -1,6 +1,7 @@
 package fingerprint
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -95,23 +96,53 @@ rules:
 	}
 }
 
-func TestRequiredLiteral(t *testing.T) {
+func TestRequiredLiterals(t *testing.T) {
 	tests := []struct {
-		expr, lit string
-		fold      bool
+		expr string
+		want []needle
 	}{
-		{`^SSH-\d\.\d+-HUAWEI[-_]`, "-HUAWEI", false},
-		{`(?i)huawei versatile routing`, "huawei versatile routing", true},
-		{`(?i)^ZXHN (?P<model>H\d+)`, "zxhn ", true},
-		{`a|b`, "", false},
-		{`(?:ZXHN|ZXV10)`, "ZX", false}, // the parser factors the common prefix out
-		{`x+Dahua Rtsp`, "Dahua Rtsp", false},
-		{`(?:abc)?Hikvision`, "Hikvision", false},
+		{`^SSH-\d\.\d+-HUAWEI[-_]`, []needle{{"-HUAWEI", false}}},
+		{`(?i)huawei versatile routing`, []needle{{"huawei versatile routing", true}}},
+		{`(?i)^ZXHN (?P<model>H\d+)`, []needle{{"zxhn ", true}}},
+		{`a|b`, nil}, // too short to help
+		{`(?:ZXHN|ZXV10)`, []needle{{"ZX", false}}}, // the parser factors the common prefix out
+		{`(?i)\b(?:huawei|quidway)\b`, []needle{{"huawei", true}, {"quidway", true}}},
+		{`x+Dahua Rtsp`, []needle{{"Dahua Rtsp", false}}},
+		{`(?:abc)?Hikvision`, []needle{{"Hikvision", false}}},
+		{`(?:Hikvision|\d+)-Webs`, []needle{{"-Webs", false}}},
+		{`(?:Hikvision|\d+)`, nil},
 	}
 	for _, tt := range tests {
-		lit, fold := requiredLiteral(tt.expr)
-		if lit != tt.lit || fold != tt.fold {
-			t.Errorf("requiredLiteral(%s) = %q, %v; want %q, %v", tt.expr, lit, fold, tt.lit, tt.fold)
+		got := requiredLiterals(tt.expr)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("requiredLiterals(%s) = %v; want %v", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// TestPrefilterAgreesWithRegexp: skipping a rule by its literals never
+// changes the answer.
+func TestPrefilterAgreesWithRegexp(t *testing.T) {
+	s, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range s.Keys() {
+		rules := s.Rules(key)
+		var values []string
+		for _, r := range rules {
+			for _, ex := range r.Examples {
+				values = append(values, ex.Value, strings.ToUpper(ex.Value), strings.ToLower(ex.Value))
+			}
+			values = append(values, r.Negatives...)
+		}
+		for _, r := range rules {
+			for _, v := range values {
+				lower := ""
+				if r.re.MatchString(v) && !mayMatch(r.needles, v, &lower) {
+					t.Errorf("rule %s: prefilter %v rejects %q, which the expression matches", r.ID, r.needles, v)
+				}
+			}
 		}
 	}
 }

@@ -242,8 +242,9 @@ func (b *builder) addEntity(d entityDoc, at origin) {
 	if d.LegalName == "" {
 		b.errs = append(b.errs, at.errorf("legal_name", "missing"))
 	}
+	b.checkCovers(d.Covers, at)
 	b.appendEntity(Entity{
-		ID: d.ID, Name: d.Name, LegalName: d.LegalName, Covers: strings.Join(d.Covers, ", "),
+		ID: d.ID, Name: d.Name, LegalName: d.LegalName, Covers: joinCovers(d.Covers),
 		ScopeNote: d.ScopeNote, Note: d.Note, Sources: b.resolveSources(d.Sources, at, "sources"),
 	}, at)
 }

@@ -163,7 +163,7 @@ func (b *builder) addPack(p *Pack) {
 		}
 		b.appendEntity(Entity{
 			ID: e.ID, Name: e.Name, LegalName: cmp.Or(e.LegalName, e.Name),
-			Covers: strings.Join(covers, ", "), ScopeNote: e.ScopeNote, Note: e.Note,
+			Covers: joinCovers(covers), ScopeNote: e.ScopeNote, Note: e.Note,
 			Sources: []string{cmp.Or(e.Source, d.Source)},
 		}, eat)
 		named = append(named, e.ID)
@@ -204,7 +204,7 @@ func (b *builder) addPack(p *Pack) {
 	for k, id := range named {
 		kind := "equipment"
 		if e := b.l.Entities[b.entityIndex(id)]; !strings.Contains(e.Covers, "equipment") {
-			kind, _, _ = strings.Cut(e.Covers, ",")
+			kind = strings.FieldsFunc(e.Covers, func(r rune) bool { return r == ',' || r == ' ' })[0]
 		}
 		r.Entries = append(r.Entries, Entry{
 			No: k + 1, Entity: id, Kind: kind, Date: d.Date, Basis: r.Citation, Source: d.Source,

@@ -84,7 +84,9 @@ type Entity struct {
 	// Regimes are the IDs of the regimes naming the entity, builtin regimes
 	// first, then packs in the order they were merged. Derived from entries.
 	Regimes []string
-	// Covers says what of the entity is covered, e.g. "equipment, services".
+	// Covers says what of the entity is covered, written for sentences:
+	// "equipment and services", "services", "software, services and
+	// equipment". The words come from equipment, services and software.
 	Covers string
 	// ScopeNote is the caveat that travels with every finding of the entity,
 	// e.g. the purpose scope of Hikvision, Dahua and Hytera equipment.

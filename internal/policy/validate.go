@@ -32,6 +32,23 @@ func checkDate(s string, full bool) error {
 
 func (b *builder) fail(err error) { b.errs = append(b.errs, err) }
 
+// checkCovers checks a covers list against the vocabulary.
+func (b *builder) checkCovers(covers []string, at origin) {
+	for j, k := range covers {
+		if !coverKinds[k] {
+			b.fail(at.errorf(fmt.Sprintf("covers[%d]", j), "unknown kind %q (known: %s)", k, strings.Join(sortedKeys(coverKinds), ", ")))
+		}
+	}
+}
+
+// joinCovers renders a covers list for sentences: "equipment and services".
+func joinCovers(covers []string) string {
+	if len(covers) < 2 {
+		return strings.Join(covers, "")
+	}
+	return strings.Join(covers[:len(covers)-1], ", ") + " and " + covers[len(covers)-1]
+}
+
 // validate checks every value and its references, and compiles the
 // registrant patterns into b.l.matchers.
 func (b *builder) validate() {
@@ -57,11 +74,6 @@ func (b *builder) validate() {
 		entityNames[e.Name] = true
 		if e.Covers == "" {
 			b.fail(at.errorf("covers", "missing"))
-		}
-		for j, k := range strings.Split(e.Covers, ", ") {
-			if e.Covers != "" && !coverKinds[k] {
-				b.fail(at.errorf(fmt.Sprintf("covers[%d]", j), "unknown kind %q (known: %s)", k, strings.Join(sortedKeys(coverKinds), ", ")))
-			}
 		}
 		if len(e.Sources) == 0 && at.f != nil {
 			b.fail(at.errorf("sources", "missing"))
