@@ -7,6 +7,7 @@ package classify
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/policy"
@@ -39,7 +40,7 @@ func Apply(l *policy.Lists, id *covered.Identification) {
 		if id.Confidence < coveredAt {
 			status = covered.StatusSuspected
 		}
-		if maker.Relation == "unverified-affiliate" {
+		if maker.Relation == policy.RelationUnverifiedAffiliate {
 			status = covered.StatusSuspected
 			addReview(id, covered.ReviewUnverifiedAffiliate)
 		}
@@ -76,10 +77,10 @@ func Apply(l *policy.Lists, id *covered.Identification) {
 				status = covered.StatusSuspected
 			}
 			flag(l, id, status, brand.Entity)
-		case brand.Relation == "oem-relabel" && brand.Entity != "":
+		case brand.Relation == policy.RelationOEMRelabel && len(relabels(brand)) > 0:
 			// The brand is known to sell relabelled covered products, but
 			// without technical lineage evidence we cannot say this one is.
-			flag(l, id, covered.StatusSuspected, brand.Entity)
+			flag(l, id, covered.StatusSuspected, relabels(brand)...)
 		default:
 			if id.Confidence >= identifiedAt {
 				id.Status = covered.StatusNotCovered
@@ -99,17 +100,40 @@ func Apply(l *policy.Lists, id *covered.Identification) {
 	id.Rationale = rationale(l, id)
 }
 
-// flag marks id as covered or suspected for entity and fills what travels
-// with such a finding: regimes and scope note.
-func flag(l *policy.Lists, id *covered.Identification, status covered.Status, entity string) {
+// flag marks id as covered or suspected and fills what travels with such a
+// finding: entity, regimes and scope note. Several entities (an OEM brand
+// reported to relabel both Hikvision and Dahua) are joined with "or".
+func flag(l *policy.Lists, id *covered.Identification, status covered.Status, entities ...string) {
 	id.Status = status
-	ent, ok := l.Entity(entity)
-	if !ok {
-		return
+	var names, notes []string
+	for _, e := range entities {
+		ent, ok := l.Entity(e)
+		if !ok {
+			continue
+		}
+		names = append(names, ent.Name)
+		for _, r := range l.RegimesFor(e) {
+			if !slices.Contains(id.Regimes, r) {
+				id.Regimes = append(id.Regimes, r)
+			}
+		}
+		if ent.ScopeNote != "" && !slices.Contains(notes, ent.ScopeNote) {
+			notes = append(notes, ent.ScopeNote)
+		}
 	}
-	id.CoveredEntity = ent.Name
-	id.Regimes = l.RegimesFor(entity)
-	id.ScopeNote = ent.ScopeNote
+	id.CoveredEntity = strings.Join(names, " or ")
+	id.ScopeNote = strings.Join(notes, " ")
+}
+
+// relabels lists the entities an OEM brand is reported to relabel.
+func relabels(c *policy.Company) []string {
+	if len(c.Relabels) > 0 {
+		return c.Relabels
+	}
+	if c.Entity != "" {
+		return []string{c.Entity}
+	}
+	return nil
 }
 
 func addReview(id *covered.Identification, reason string) {

@@ -46,8 +46,14 @@ func rationale(l *policy.Lists, id *covered.Identification) string {
 	b.WriteString(evidencePhrase(id, subject))
 	switch id.Status {
 	case covered.StatusCovered, covered.StatusSuspected:
-		ent, _ := l.Entity(entityID(l, id.CoveredEntity))
-		fmt.Fprintf(&b, "; %s", listing(l, ent))
+		for i, name := range strings.Split(id.CoveredEntity, " or ") {
+			sep := "; "
+			if i > 0 {
+				sep = ", or "
+			}
+			ent, _ := l.Entity(entityID(l, name))
+			b.WriteString(sep + listing(l, ent))
+		}
 		if id.Status == covered.StatusSuspected {
 			b.WriteString(", but the evidence is not conclusive")
 		}
@@ -113,20 +119,17 @@ func listing(l *policy.Lists, ent *policy.Entity) string {
 					break
 				}
 			}
-			parts = append(parts, r.Name+date)
+			name := r.Name
+			if strings.HasPrefix(name, "FCC ") {
+				name = "the " + name
+			}
+			parts = append(parts, name+date)
 		}
 	}
 	if len(parts) == 0 {
 		return ent.Name + " is on a covered list"
 	}
-	return fmt.Sprintf("%s %s is named on %s", ent.Name, coversWord(ent), joinAnd(parts))
-}
-
-func coversWord(ent *policy.Entity) string {
-	if ent.Covers == "" {
-		return "equipment"
-	}
-	return ent.Covers
+	return fmt.Sprintf("%s is named in %s", ent.Name, strings.Join(parts, " and in "))
 }
 
 func reviewPhrase(l *policy.Lists, id *covered.Identification, reason string) string {
