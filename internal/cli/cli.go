@@ -139,7 +139,7 @@ covered carriers — proves each finding with evidence, and says how sure it is.
 			stopProfile()
 		}
 	}
-	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.rulesCmd(), p.versionCmd())
+	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd())
 	return root
 }
 

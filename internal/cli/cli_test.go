@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -183,5 +186,41 @@ func TestHelpHasExamples(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, code, out)
 		}
+	}
+}
+
+func TestUpdateTables(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	// A block that the embedded table gives to someone else: after the
+	// update, the refreshed registry wins.
+	csv := "Registry,Assignment,Organization Name,Organization Address\nMA-L,00E0FC,Example Refreshed Org,Nowhere\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/broken.csv" {
+			io.WriteString(w, "Registry,Assignment\nMA-L,zz\n")
+			return
+		}
+		io.WriteString(w, csv)
+	}))
+	defer srv.Close()
+
+	code, _, stderr := run(t, "", "update", "oui", "--url", srv.URL+"/broken.csv")
+	if code != ExitFailed || !strings.Contains(stderr, "broken.csv: nothing saved") {
+		t.Fatalf("broken registry: exit %d, %s", code, stderr)
+	}
+	code, out, stderr := run(t, "", "update", "oui", "--url", srv.URL+"/oui.csv")
+	if code != 0 || !strings.Contains(out, "saved ") {
+		t.Fatalf("update: exit %d, %s %s", code, out, stderr)
+	}
+	_, out, _ = run(t, `{"host":"h","key":"mac","value":"00:e0:fc:01:02:03"}`+"\n", "identify", "-q")
+	if !strings.Contains(out, `"manufacturer":"Example Refreshed Org"`) {
+		t.Errorf("refreshed table not used: %s", out)
+	}
+	_, out, _ = run(t, "", "version")
+	if !strings.Contains(out, "oui.csv") {
+		t.Errorf("version does not show the refreshed table:\n%s", out)
+	}
+	code, out, stderr = run(t, "", "update", "pen", "--file", "../pen/testdata/enterprise-numbers.txt")
+	if code != 0 {
+		t.Fatalf("update pen: exit %d, %s %s", code, out, stderr)
 	}
 }

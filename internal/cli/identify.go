@@ -13,9 +13,7 @@ import (
 	"github.com/coveredtool/covered/internal/classify"
 	"github.com/coveredtool/covered/internal/identify"
 	"github.com/coveredtool/covered/internal/obsfile"
-	"github.com/coveredtool/covered/internal/oui"
 	"github.com/coveredtool/covered/internal/output"
-	"github.com/coveredtool/covered/internal/pen"
 	"github.com/coveredtool/covered/internal/useragent"
 	"github.com/spf13/cobra"
 )
@@ -127,7 +125,15 @@ func newEngine(know *knowFlags) (*identify.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("user-agent parser: %w", err)
 	}
-	return &identify.Engine{Rules: rules, OUI: oui.Builtin(), PEN: pen.Builtin(), UA: ua, Lists: lists}, nil
+	ouis, err := ouiTable()
+	if err != nil {
+		return nil, err
+	}
+	pens, err := penTable()
+	if err != nil {
+		return nil, err
+	}
+	return &identify.Engine{Rules: rules, OUI: ouis, PEN: pens, UA: ua, Lists: lists}, nil
 }
 
 // readObservations streams one input into the batch and returns how many

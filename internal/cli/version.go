@@ -6,8 +6,6 @@ import (
 	"runtime/debug"
 
 	"github.com/coveredtool/covered/internal/fingerprint"
-	"github.com/coveredtool/covered/internal/oui"
-	"github.com/coveredtool/covered/internal/pen"
 	"github.com/coveredtool/covered/internal/policy"
 	"github.com/spf13/cobra"
 )
@@ -32,9 +30,17 @@ func (p Program) versionCmd() *cobra.Command {
 			l := policy.Builtin()
 			fmt.Fprintf(w, "  covered lists       %s (%s): %d regimes, %d entities, %d companies\n", l.Version, l.Date, len(l.Regimes), len(l.Entities), len(l.Companies))
 			fmt.Fprintf(w, "  fingerprint rules   %s: %d rules over %d observation keys\n", rules.Version(), rules.Len(), len(rules.Keys()))
-			oi := oui.Builtin().Info()
+			ouis, err := ouiTable()
+			if err != nil {
+				return err
+			}
+			pens, err := penTable()
+			if err != nil {
+				return err
+			}
+			oi := ouis.Info()
 			fmt.Fprintf(w, "  MAC vendors         %s, %s: %d blocks (%s)\n", oi.Name, oi.Date, oi.Entries, oi.Source)
-			pi := pen.Builtin().Info()
+			pi := pens.Info()
 			fmt.Fprintf(w, "  enterprise numbers  %s, %s: %d numbers (%s)\n", pi.Name, pi.Date, pi.Entries, pi.Source)
 			fmt.Fprintf(w, "  User-Agent regexes  ua-parser/uap-core embedded in github.com/ua-parser/uap-go %s\n", moduleVersion("github.com/ua-parser/uap-go"))
 			return nil

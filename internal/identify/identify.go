@@ -134,11 +134,10 @@ func (e *Engine) sysObjectID(v string) []claim {
 	if err != nil {
 		return nil
 	}
-	oid := joinArcs(arcs)
-	if cs := e.rules("snmp.sysobjectid", oid, ""); len(cs) > 0 {
+	if cs := e.rules("snmp.sysobjectid", pen.FormatOID(arcs), ""); len(cs) > 0 {
 		return cs
 	}
-	n, _, ok := pen.Enterprise(oid)
+	n, _, ok := pen.EnterpriseOf(arcs)
 	if !ok {
 		return nil
 	}

@@ -67,17 +67,6 @@ func title(body string) string {
 	return strings.TrimSpace(html.UnescapeString(body[start : start+end]))
 }
 
-func joinArcs(arcs []uint32) string {
-	b := make([]byte, 0, len(arcs)*4)
-	for i, a := range arcs {
-		if i > 0 {
-			b = append(b, '.')
-		}
-		b = strconv.AppendUint(b, uint64(a), 10)
-	}
-	return string(b)
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // corporate suffixes dropped from registrant names that no policy company
