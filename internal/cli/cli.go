@@ -134,9 +134,18 @@ covered carriers — proves each finding with evidence, and says how sure it is.
 		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 		return nil
 	}
+	var memProfile string
+	root.PersistentFlags().StringVar(&memProfile, "memprofile", "", "write a heap profile to `FILE` at exit (for developers)")
+	root.PersistentFlags().MarkHidden("memprofile")
 	root.PersistentPostRun = func(*cobra.Command, []string) {
 		if stopProfile != nil {
 			stopProfile()
+		}
+		if memProfile != "" {
+			if f, err := os.Create(memProfile); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
 		}
 	}
 	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd())

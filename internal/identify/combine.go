@@ -69,8 +69,9 @@ func (e *Engine) combine(h *host) covered.Identification {
 	pick := func(get func(*claim) string) string {
 		best, bestC := "", -1.0
 		for _, hc := range h.evidence {
-			if v := get(hc.c); v != "" && agree(hc.c) && hc.c.certainty > bestC {
-				best, bestC = v, hc.c.certainty
+			c := hc.claim()
+			if v := get(c); v != "" && agree(c) && c.certainty > bestC {
+				best, bestC = v, c.certainty
 			}
 		}
 		return best
@@ -81,9 +82,10 @@ func (e *Engine) combine(h *host) covered.Identification {
 	id.DeviceType = pick(func(c *claim) string { return c.deviceType })
 
 	for _, hc := range h.evidence {
+		c := hc.claim()
 		id.Evidence = append(id.Evidence, covered.Evidence{
-			Key: hc.c.key, Value: hc.value, Port: hc.port, Path: hc.path, Rule: hc.c.rule,
-			Says: hc.c.name, Role: hc.c.role, Certainty: hc.c.certainty, Source: hc.c.source,
+			Key: c.key, Value: hc.m.value, Port: int(hc.port), Path: hc.m.path, Rule: c.rule,
+			Says: c.name, Role: c.role, Certainty: c.certainty, Source: c.source,
 		})
 	}
 	sortByCertainty(id.Evidence)
@@ -95,7 +97,7 @@ func groups(h *host, role string) []*group {
 	var out []*group
 	byID := map[string]*group{}
 	for _, hc := range h.evidence {
-		c := hc.c
+		c := hc.claim()
 		if c.role != role {
 			continue
 		}

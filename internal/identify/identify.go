@@ -138,7 +138,7 @@ func (e *Engine) sysObjectID(v string) []claim {
 		return cs
 	}
 	n, _, ok := pen.EnterpriseOf(arcs)
-	if !ok {
+	if !ok || genericAgents[n] {
 		return nil
 	}
 	org, ok := e.PEN.Org(n)
@@ -147,6 +147,12 @@ func (e *Engine) sysObjectID(v string) []claim {
 	}
 	return e.registrant("snmp.sysobjectid", org, certaintyPEN, "pen", "IANA enterprise number "+itoa(n)+" "+org)
 }
+
+// genericAgents are enterprise numbers of SNMP agent software that many
+// makers embed (IANA registrants: 8072 net-snmp, 2021 UC Davis ucd-snmp,
+// 26381 lwIP). A sysObjectID under them says which agent answered, not who
+// made the device.
+var genericAgents = map[int]bool{8072: true, 2021: true, 26381: true}
 
 // registrant turns an IEEE or IANA registrant name into a maker claim.
 func (e *Engine) registrant(key, org string, certainty float64, rule, source string) []claim {

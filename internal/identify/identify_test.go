@@ -127,6 +127,11 @@ func TestIdentifyHosts(t *testing.T) {
 			status: covered.StatusCovered, entity: "Hikvision", manufacturer: "Hikvision",
 		},
 		{
+			name:   "generic agent software is no maker",
+			obs:    obs("h", "snmp.sysobjectid", "1.3.6.1.4.1.8072.3.2.10"),
+			status: covered.StatusUnidentified,
+		},
+		{
 			name:   "unknown key only",
 			obs:    obs("h", "x.unknown", "HUAWEI"),
 			status: covered.StatusUnidentified,
