@@ -85,6 +85,8 @@ func (e *Engine) observe(key, value, path string) []claim {
 		return e.userAgent(e.UA.ParseModel, key, v)
 	case "http.response":
 		return e.httpResponse(v, path)
+	case "http.body":
+		return e.httpBody(v, path)
 	case "rtsp.response":
 		return e.rtspResponse(v, path)
 	}

@@ -117,6 +117,11 @@ func TestIdentifyHosts(t *testing.T) {
 			status: covered.StatusCovered, entity: "ZTE", manufacturer: "ZTE", minConf: 0.9,
 		},
 		{
+			name:   "bare body under http.response has its title read",
+			obs:    obs("h", "http.response", "<html><head><title>ZXHN H298A</title></head></html>"),
+			status: covered.StatusCovered, entity: "ZTE",
+		},
+		{
 			name:   "Shanghai Dahua Scale Factory is not Dahua",
 			obs:    obs("h", "snmp.sysdescr", "Shanghai Dahua Scale Factory weighing terminal"),
 			status: covered.StatusNotCovered, manufacturer: "Shanghai Dahua Scale",

@@ -9,10 +9,15 @@ import (
 // httpResponse splits a raw HTTP response into the parts that have their own
 // rule files (Server, WWW-Authenticate, title) and also runs the rules for
 // the raw reply (header combinations, body text).
+// A value that does not start with a status line is a bare body (some
+// sources record only the body) and has no headers.
 func (e *Engine) httpResponse(v, path string) []claim {
-	head, body, _ := strings.Cut(v, "\r\n\r\n")
-	if body == "" && !strings.Contains(v, "\r\n\r\n") {
-		head, body, _ = strings.Cut(v, "\n\n")
+	head, body := "", v
+	if strings.HasPrefix(v, "HTTP/") {
+		var ok bool
+		if head, body, ok = strings.Cut(v, "\r\n\r\n"); !ok {
+			head, body, _ = strings.Cut(v, "\n\n")
+		}
 	}
 	var out []claim
 	if s := header(head, "server"); s != "" {
@@ -25,6 +30,15 @@ func (e *Engine) httpResponse(v, path string) []claim {
 		out = append(out, e.rules("http.title", t, path)...)
 	}
 	return append(out, e.rules("http.response", v, path)...)
+}
+
+// httpBody runs the body rules of the page and the title rules on its title.
+func (e *Engine) httpBody(v, path string) []claim {
+	out := e.rules("http.body", v, path)
+	if t := title(v); t != "" {
+		out = append(out, e.rules("http.title", t, path)...)
+	}
+	return out
 }
 
 // rtspResponse does for RTSP what httpResponse does for HTTP.
