@@ -181,7 +181,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"identify", "lists", "rules test", "version"} {
+	for _, cmd := range []string{"identify", "lists", "rules", "rules test", "update", "update oui", "update pen", "version"} {
 		code, out, _ := run(t, "", append(strings.Fields(cmd), "--help")...)
 		if code != 0 || !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", cmd, code, out)

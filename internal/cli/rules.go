@@ -10,10 +10,11 @@ import (
 
 func (p Program) rulesCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "rules",
-		Short: "Work with fingerprint rules",
-		Args:  args(cobra.NoArgs),
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Use:     "rules",
+		Short:   "Work with fingerprint rules",
+		Example: "  covered rules test ./my-rules",
+		Args:    args(cobra.NoArgs),
+		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	test := &cobra.Command{
 		Use:   "test [DIR]",

@@ -51,6 +51,8 @@ func (p Program) updateCmd() *cobra.Command {
 parses, and keeps it in the data directory ($XDG_DATA_HOME/covered, or
 ~/.local/share/covered). Every later command uses it on top of the embedded
 table, and 'covered version' shows it.`,
+		Example: `  covered update oui
+  covered update pen --file enterprise-numbers.txt`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
