@@ -46,4 +46,9 @@ var Keys = map[string]string{
 	"software.name":                "installed software with publisher",
 	"sbom.component":               "JSON of one SBOM component",
 	"flow.remote_ip":               "a remote address this host exchanged traffic with",
+	// Extensions of v1 (DESIGN allows new keys): what the scanner sees
+	// beyond the v1 table.
+	"port.open":       "an open port as transport/number, e.g. tcp/37777",
+	"tcp.banner":      "first bytes a TCP service sent unasked (vendor SDK ports)",
+	"tls.cert.serial": "certificate serial number, hex",
 }
