@@ -74,7 +74,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // Run executes args (without the program name) and returns the exit status.
 func (p Program) Run(ctx context.Context, args []string) int {
 	root := p.root()
-	root.SetArgs(args)
+	root.SetArgs(nmapArgs(args))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
@@ -148,7 +148,7 @@ covered carriers — proves each finding with evidence, and says how sure it is.
 			}
 		}
 	}
-	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd())
+	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.scanCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd())
 	return root
 }
 

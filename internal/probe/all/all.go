@@ -1,0 +1,4 @@
+// Package all links in the built-in probes: importing it for side effects
+// registers every probe package with internal/probe. It is the one list of
+// built-in probes; a probe package itself never needs a central edit.
+package all
