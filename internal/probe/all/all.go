@@ -2,3 +2,8 @@
 // registers every probe package with internal/probe. It is the one list of
 // built-in probes; a probe package itself never needs a central edit.
 package all
+
+import (
+	_ "github.com/coveredtool/covered/internal/probe/httpprobe" // HTTP and HTTPS
+	_ "github.com/coveredtool/covered/internal/probe/tlsprobe"  // TLS certificates
+)
