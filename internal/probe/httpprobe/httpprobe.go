@@ -114,7 +114,7 @@ func (p *Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt 
 			}
 			o.response(r)
 			if len(r.body) > 0 {
-				o.add("http.body", r.path, string(prefix(r.body)))
+				o.add("http.body", r.path, redactSubscriber(string(prefix(r.body))))
 			}
 		}
 	}
