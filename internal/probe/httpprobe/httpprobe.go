@@ -162,7 +162,7 @@ func (o *out) add(key, path, value string) {
 }
 
 func (o *out) response(r *response) {
-	o.add("http.response", r.path, r.raw())
+	o.add("http.response", r.path, redactSubscriber(r.raw()))
 	o.headers(r)
 }
 
