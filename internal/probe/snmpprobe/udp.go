@@ -1,0 +1,102 @@
+package snmpprobe
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"net"
+	"time"
+
+	"github.com/coveredtool/covered/internal/probe"
+)
+
+const (
+	// maxDatagram is the read buffer: larger than any UDP payload (65,507
+	// bytes over IPv4, 65,527 over IPv6), so no reply is ever truncated and
+	// none can make the probe allocate more.
+	maxDatagram = 64 << 10
+	// defaultTimeout bounds one exchange when neither Options.Timeout nor
+	// the context says otherwise.
+	defaultTimeout = 2 * time.Second
+)
+
+// errSkip marks a datagram that is not a reply to this request (an echo,
+// a late reply to an earlier exchange): ignored, and not nonsense.
+var errSkip = errors.New("snmp: datagram is not a reply to this request")
+
+// exchangeEnd is when one request/reply exchange must be over:
+// Options.Timeout from now, or the context's deadline when that is earlier.
+func exchangeEnd(ctx context.Context, opt probe.Options) time.Time {
+	d := opt.Timeout
+	if d <= 0 {
+		d = defaultTimeout
+	}
+	end := time.Now().Add(d)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(end) {
+		end = dl
+	}
+	return end
+}
+
+// exchange sends req on the connected socket and hands each datagram that
+// comes back to accept, until end passes, ctx is done, maxReplies
+// datagrams were read (a flood cannot hold the probe), or settle has passed
+// since the first accepted reply (settle 0 stops at the first). accept
+// returns nil to take a datagram, errSkip to ignore it, or another error
+// for nonsense. exchange returns how many datagrams were taken and, when
+// none was, the first nonsense error: silence or a closed port is no error.
+func exchange(ctx context.Context, conn net.Conn, req []byte, end time.Time, maxReplies int, settle time.Duration, accept func([]byte) error) (int, error) {
+	if err := conn.SetDeadline(end); err != nil {
+		return 0, nil
+	}
+	// Cancelling ctx unblocks a pending Read by moving the deadline.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if _, err := conn.Write(req); err != nil {
+		return 0, nil // refused or unreachable: a closed port, not an error
+	}
+	buf := make([]byte, maxDatagram)
+	taken := 0
+	var bad error
+	for range maxReplies {
+		if ctx.Err() != nil {
+			break
+		}
+		n, err := conn.Read(buf)
+		if err != nil {
+			break // deadline, ICMP unreachable or cancellation: no more replies
+		}
+		switch err := accept(buf[:n]); {
+		case err == nil:
+			taken++
+			if settle <= 0 {
+				return taken, nil
+			}
+			if taken == 1 {
+				if s := time.Now().Add(settle); s.Before(end) {
+					_ = conn.SetReadDeadline(s)
+				}
+			}
+		case errors.Is(err, errSkip):
+		case bad == nil:
+			bad = err
+		}
+	}
+	if taken > 0 {
+		return taken, nil
+	}
+	return 0, bad
+}
+
+// randomID returns a random positive 31-bit identifier (SNMP msgID and
+// request-id are INTEGER (0..2147483647), RFC 3412 §6 and RFC 3416 §3).
+func randomID() uint32 {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
+	id := binary.BigEndian.Uint32(b[:]) & 0x7fffffff
+	if id == 0 {
+		id = 1
+	}
+	return id
+}

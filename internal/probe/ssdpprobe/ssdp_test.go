@@ -1,0 +1,296 @@
+package ssdpprobe
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/probe"
+)
+
+// hikDescription is a UPnP device description as UDA 2.0 §2.3 lays it out,
+// with the manufacturer and model fields a Hikvision camera fills
+// (shared/domain README §7; fingerprint rule upnp-hikvision-manufacturer).
+const hikDescription = `<?xml version="1.0"?>
+<root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>0</minor></specVersion>
+<device><deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType><friendlyName>DS-2CD2143G2-I - E12345678</friendlyName>
+<manufacturer>Hikvision</manufacturer><manufacturerURL>http://www.hikvision.com</manufacturerURL>
+<modelName>DS-2CD2143G2-I</modelName><UDN>uuid:0a1b2c3d-0000-1000-8000-001122334455</UDN></device></root>`
+
+// server is the SERVER header of the emulated device: "OS/version
+// UPnP/1.0 product/version" (UDA 2.0 §1.3.3).
+const server = "Linux/3.10 UPnP/1.0 HIK/1.0"
+
+// searchReply is one unicast search response (UDA 2.0 §1.3.3).
+func searchReply(location, st string) []byte {
+	return []byte("HTTP/1.1 200 OK\r\n" +
+		"CACHE-CONTROL: max-age=1800\r\n" +
+		"EXT:\r\n" +
+		"LOCATION: " + location + "\r\n" +
+		"SERVER: " + server + "\r\n" +
+		"ST: " + st + "\r\n" +
+		"USN: uuid:0a1b2c3d-0000-1000-8000-001122334455::" + st + "\r\n" +
+		"\r\n")
+}
+
+// device is an SSDP responder on loopback.
+type device struct {
+	conn *net.UDPConn
+	mu   sync.Mutex // guards reqs
+	reqs [][]byte
+}
+
+func startDevice(t *testing.T, respond func(req []byte) [][]byte) *device {
+	t.Helper()
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	dv := &device{conn: conn}
+	go func() {
+		buf := make([]byte, 65536)
+		for {
+			n, from, err := conn.ReadFromUDP(buf)
+			if err != nil {
+				return
+			}
+			req := append([]byte(nil), buf[:n]...)
+			dv.mu.Lock()
+			dv.reqs = append(dv.reqs, req)
+			dv.mu.Unlock()
+			for _, out := range respond(req) {
+				if _, err := conn.WriteToUDP(out, from); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	return dv
+}
+
+func (dv *device) target() probe.Target {
+	ap := dv.conn.LocalAddr().(*net.UDPAddr).AddrPort()
+	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
+}
+
+// dialer refuses every host but the target's, like the scanner's scoped
+// dialer, and records what was dialed.
+type dialer struct {
+	allow netip.Addr
+	mu    sync.Mutex // guards dials
+	dials []string
+}
+
+func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	d.mu.Lock()
+	d.dials = append(d.dials, network+" "+address)
+	d.mu.Unlock()
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil || ap.Addr().Unmap() != d.allow {
+		return nil, fmt.Errorf("dial %s: out of scope", address)
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, address)
+}
+
+func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, *dialer, time.Duration, error) {
+	t.Helper()
+	d := &dialer{allow: tg.Addr}
+	var obs []covered.Observation
+	start := time.Now()
+	err := (&Prober{Settle: 100 * time.Millisecond}).Probe(context.Background(), d, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
+	return obs, d, time.Since(start), err
+}
+
+// describer serves the description and counts requests.
+func describer(t *testing.T, addr string, h http.HandlerFunc) (string, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("listen %s: %v", addr, err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		h(w, r)
+	}))
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL, &hits
+}
+
+func serveDescription(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprint(w, hikDescription)
+}
+
+func TestProbeHikvisionCamera(t *testing.T) {
+	base, hits := describer(t, "127.0.0.1:0", serveDescription)
+	loc := base + "/desc.xml"
+	dv := startDevice(t, func([]byte) [][]byte {
+		return [][]byte{
+			searchReply(loc, "upnp:rootdevice"),
+			searchReply(loc, "uuid:0a1b2c3d-0000-1000-8000-001122334455"),
+			searchReply(loc, "urn:schemas-upnp-org:device:Basic:1"),
+		}
+	})
+	obs, _, _, err := run(t, dv.target(), 2*time.Second)
+	if err != nil {
+		t.Fatalf("Probe: %v", err)
+	}
+	port := netip.MustParseAddrPort(strings.TrimPrefix(base, "http://")).Port()
+	want := []covered.Observation{
+		{Key: "ssdp.header.server", Value: server},
+		{Key: "upnp.description", Value: hikDescription, Path: "/desc.xml", Port: int(port), Transport: "tcp"},
+	}
+	if !reflect.DeepEqual(obs, want) {
+		t.Errorf("observations:\n got %+v\nwant %+v", obs, want)
+	}
+	if hits.Load() != 1 {
+		t.Errorf("description fetched %d times, want 1", hits.Load())
+	}
+	tg := dv.target()
+	wantReq := "M-SEARCH * HTTP/1.1\r\nHOST: " + tg.HostPort() + "\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n"
+	dv.mu.Lock()
+	defer dv.mu.Unlock()
+	if len(dv.reqs) != 1 || string(dv.reqs[0]) != wantReq {
+		t.Errorf("requests: %q, want one %q", dv.reqs, wantReq)
+	}
+}
+
+// TestLocationElsewhereIsNotFetched: a LOCATION naming another host (or a
+// name, or a redirect away) is never dialed.
+func TestLocationElsewhereIsNotFetched(t *testing.T) {
+	other, otherHits := describer(t, "127.0.0.2:0", serveDescription)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(other, "http://"))
+	redirector, _ := describer(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other+"/desc.xml", http.StatusFound)
+	})
+	for _, loc := range []string{
+		other + "/desc.xml",
+		"http://localhost:" + port + "/desc.xml",
+		"http://127.0.0.1@127.0.0.2:" + port + "/desc.xml",
+		"https://127.0.0.1:" + port + "/desc.xml",
+		redirector + "/desc.xml",
+	} {
+		t.Run(loc, func(t *testing.T) {
+			dv := startDevice(t, func([]byte) [][]byte { return [][]byte{searchReply(loc, "upnp:rootdevice")} })
+			obs, d, _, err := run(t, dv.target(), 2*time.Second)
+			if err != nil {
+				t.Fatalf("Probe: %v", err)
+			}
+			if len(obs) != 1 || obs[0].Key != "ssdp.header.server" {
+				t.Errorf("observations: %+v, want only the SERVER header", obs)
+			}
+			for _, dial := range d.dials {
+				if strings.Contains(dial, "127.0.0.2") || strings.Contains(dial, "localhost") {
+					t.Errorf("dialed %s", dial)
+				}
+			}
+		})
+	}
+	if otherHits.Load() != 0 {
+		t.Errorf("the other host was fetched %d times", otherHits.Load())
+	}
+}
+
+func TestHostileDevices(t *testing.T) {
+	// Generous, so a loaded machine still delivers the hostile replies in time.
+	const timeout = time.Second
+	slowBase, _ := describer(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		for range 100 {
+			if _, err := w.Write([]byte("<")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	hugeBase, _ := describer(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) {
+		chunk := bytes.Repeat([]byte("<x/>"), 1<<12)
+		for range 1 << 10 { // 16 MiB
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	tests := []struct {
+		name    string
+		respond func([]byte) [][]byte
+		wantErr string
+		check   func(t *testing.T, obs []covered.Observation)
+	}{
+		{name: "silence", respond: func([]byte) [][]byte { return nil }},
+		{name: "flood of distinct replies", respond: func([]byte) [][]byte {
+			out := make([][]byte, 3000)
+			for i := range out {
+				out[i] = []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nSERVER: flood/%d\r\n\r\n", i))
+			}
+			return out
+		}, check: func(t *testing.T, obs []covered.Observation) {
+			if len(obs) != maxServers {
+				t.Errorf("%d observations, want the cap %d", len(obs), maxServers)
+			}
+		}},
+		{name: "garbage", respond: func([]byte) [][]byte { return [][]byte{[]byte("\x00\x01garbage")} },
+			wantErr: `ssdp: reply does not start with an HTTP status line: "\x00\x01garbage"`},
+		{name: "not 200", respond: func([]byte) [][]byte { return [][]byte{[]byte("HTTP/1.1 500 Oops\r\n\r\n")} },
+			wantErr: "ssdp: reply status \"500\", want 200"},
+		{name: "echoed request is ignored", respond: func(req []byte) [][]byte { return [][]byte{req} }},
+		{name: "oversized datagram", respond: func([]byte) [][]byte {
+			return [][]byte{append([]byte("HTTP/1.1 200 OK\r\nSERVER: big\r\nX: "), bytes.Repeat([]byte("a"), 65000)...)}
+		}, check: func(t *testing.T, obs []covered.Observation) {
+			if len(obs) != 1 || obs[0].Value != "big" {
+				t.Errorf("observations: %+v", obs)
+			}
+		}},
+		{name: "description drips", respond: func([]byte) [][]byte { return [][]byte{searchReply(slowBase+"/d.xml", "upnp:rootdevice")} },
+			check: func(t *testing.T, obs []covered.Observation) {
+				if len(obs) == 2 && len(obs[1].Value) >= 100 {
+					t.Errorf("read %d dripped bytes in %v", len(obs[1].Value), timeout)
+				}
+			}},
+		{name: "huge description", respond: func([]byte) [][]byte { return [][]byte{searchReply(hugeBase+"/d.xml", "upnp:rootdevice")} },
+			check: func(t *testing.T, obs []covered.Observation) {
+				if len(obs) != 2 || len(obs[1].Value) != maxBody {
+					t.Errorf("want the description cut at %d bytes, got %d observations", maxBody, len(obs))
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dv := startDevice(t, tc.respond)
+			obs, _, took, err := run(t, dv.target(), timeout)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("error = %v, want none", err)
+			case tc.wantErr != "" && (err == nil || err.Error() != tc.wantErr):
+				t.Errorf("error = %v, want %q", err, tc.wantErr)
+			}
+			if tc.check != nil {
+				tc.check(t, obs)
+			} else if tc.wantErr != "" || tc.name == "silence" || strings.HasPrefix(tc.name, "echoed") {
+				if len(obs) != 0 {
+					t.Errorf("observations: %+v", obs)
+				}
+			}
+			if took > 2*timeout+2*time.Second {
+				t.Errorf("probe took %v with a %v timeout", took, timeout)
+			}
+		})
+	}
+}
