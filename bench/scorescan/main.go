@@ -20,7 +20,7 @@ import (
 
 // truth is one lab device's ground truth line.
 type truth struct {
-	Addr    string `json:"addr"`
+	Addr    string `json:"host"`
 	Entity  string `json:"covered_entity"`
 	Status  string `json:"status"`
 	Profile string `json:"profile"`

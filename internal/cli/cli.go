@@ -148,7 +148,7 @@ covered carriers — proves each finding with evidence, and says how sure it is.
 			}
 		}
 	}
-	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.scanCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd())
+	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.scanCmd(), p.labCmd(), p.demoCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd())
 	return root
 }
 

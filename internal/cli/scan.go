@@ -183,6 +183,27 @@ func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanP
 	return &scanPlan{spec: spec, ports: ports, dialer: dialer}, nil
 }
 
+// config is the engine configuration of a plan.
+func (plan *scanPlan) config(sf *scanFlags) scan.Config {
+	cfg := scan.Config{
+		Hosts: func(yield func(scan.Host) bool) {
+			for h := range plan.spec.Hosts() {
+				if !yield(scan.Host{Addr: h.Addr, Name: h.Name}) {
+					return
+				}
+			}
+		},
+		Total: plan.spec.Count(), TCP: plan.ports.TCP, UDP: plan.ports.UDP, Dialer: plan.dialer,
+		Options: probe.Options{SNMPCommunities: sf.communities, Timeout: sf.timeout},
+		Workers: sf.workers, ProbeTimeout: sf.timeout + sf.connectTimeout,
+		Skip: func(_ string, port uint16) bool { return targets.IsPrinterPort(port) },
+	}
+	if !sf.noNeighbor {
+		cfg.Neighbor = scan.NeighborTable("")
+	}
+	return cfg
+}
+
 func (p Program) readList(name string) ([]string, error) {
 	var r io.Reader = p.Stdin
 	if name != "-" {
@@ -235,22 +256,7 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 	tally := &scanTally{counts: map[covered.Status]int{}}
 	var mu sync.Mutex // guards rows, obsw and werr
 	var werr error
-	cfg := scan.Config{
-		Hosts: func(yield func(scan.Host) bool) {
-			for h := range plan.spec.Hosts() {
-				if !yield(scan.Host{Addr: h.Addr, Name: h.Name}) {
-					return
-				}
-			}
-		},
-		Total: plan.spec.Count(), TCP: plan.ports.TCP, UDP: plan.ports.UDP, Dialer: plan.dialer,
-		Options: probe.Options{SNMPCommunities: sf.communities, Timeout: sf.timeout},
-		Workers: sf.workers, ProbeTimeout: sf.timeout + sf.connectTimeout,
-		Skip: func(_ string, port uint16) bool { return targets.IsPrinterPort(port) },
-	}
-	if !sf.noNeighbor {
-		cfg.Neighbor = scan.NeighborTable("")
-	}
+	cfg := plan.config(sf)
 	start := time.Now()
 	stats, runErr := scan.Run(ctx, cfg, func(r scan.Result) {
 		var id *covered.Identification
