@@ -294,10 +294,13 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 		return runErr
 	}
 	if !out.quiet {
+		ds := plan.dialer.Stats()
 		fmt.Fprintf(p.Stderr, "covered: scanned %d hosts (%d up, %d with evidence) in %s: %d covered, %d suspected, %d not covered, %d unidentified\n",
 			stats.Hosts, stats.Up, stats.WithObservations, time.Since(start).Round(time.Millisecond),
 			tally.counts[covered.StatusCovered], tally.counts[covered.StatusSuspected],
 			tally.counts[covered.StatusNotCovered], tally.counts[covered.StatusUnidentified])
+		fmt.Fprintf(p.Stderr, "covered: %d connections and datagrams, at most %d/s overall (limit %g) and %d/s to one host (limit %g); %d refused out of scope\n",
+			ds.Dials+ds.Datagrams, ds.MaxPerSecond, sf.rate, ds.MaxHostPerSecond, sf.hostRate, ds.OutOfScope)
 	}
 	if errors.Is(runErr, context.Canceled) {
 		return fmt.Errorf("scan interrupted after %d hosts", stats.Hosts)
