@@ -170,10 +170,13 @@ func (r *Rule) apply(value, lower, path string) (Result, bool) {
 	if !mayMatch(r.needles, value, &lower) {
 		return Result{}, false
 	}
-	m := r.re.FindStringSubmatchIndex(value)
-	if m == nil {
+	// Most values that pass the literal prefilter still do not match;
+	// MatchString answers that without tracking groups, which is much
+	// cheaper than finding submatches.
+	if !r.re.MatchString(value) {
 		return Result{}, false
 	}
+	m := r.re.FindStringSubmatchIndex(value)
 	fill := func(tmpl string) string {
 		if !strings.Contains(tmpl, "{") {
 			return tmpl
