@@ -81,7 +81,7 @@ func (r *Reader) Notes() []Note {
 type record struct {
 	Host      *string          `json:"host"`
 	Key       *string          `json:"key"`
-	Value     *json.RawMessage `json:"value"`
+	Value     *string          `json:"value"`
 	Port      int              `json:"port"`
 	Transport string           `json:"transport"`
 	Path      string           `json:"path"`
@@ -147,10 +147,29 @@ func (r *Reader) finish() ([]byte, error) {
 	return bytes.TrimSuffix(r.buf, []byte("\n")), nil
 }
 
+// lenientRecord reads a value that is not a JSON string (a number written
+// by hand), which the fast path's *string cannot hold.
+type lenientRecord struct {
+	record
+	Value *json.RawMessage `json:"value"`
+}
+
 func (r *Reader) parse(raw []byte) (covered.Observation, error) {
 	var rec record
 	if err := json.Unmarshal(raw, &rec); err != nil {
-		return covered.Observation{}, fmt.Errorf("invalid JSON: %v", jsonReason(err))
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field != "value" {
+			return covered.Observation{}, fmt.Errorf("invalid JSON: %v", jsonReason(err))
+		}
+		var lr lenientRecord
+		if err := json.Unmarshal(raw, &lr); err != nil {
+			return covered.Observation{}, fmt.Errorf("invalid JSON: %v", jsonReason(err))
+		}
+		v, err := scalarText(*lr.Value)
+		if err != nil {
+			return covered.Observation{}, fmt.Errorf(`"value": %v`, err)
+		}
+		rec, rec.Value = lr.record, &v
 	}
 	switch {
 	case rec.Host == nil || *rec.Host == "":
@@ -160,7 +179,7 @@ func (r *Reader) parse(raw []byte) (covered.Observation, error) {
 	case rec.Value == nil:
 		return covered.Observation{}, errors.New(`missing "value"`)
 	}
-	val, err := decodeValue(*rec.Value)
+	val, err := decodeHex(*rec.Value)
 	if err != nil {
 		return covered.Observation{}, fmt.Errorf(`"value": %v`, err)
 	}
@@ -184,27 +203,26 @@ func (r *Reader) parse(raw []byte) (covered.Observation, error) {
 	return o, nil
 }
 
-// decodeValue accepts a JSON string (with "hex:" meaning hex bytes), and, to
-// be lenient with hand-written files, a number or boolean as its text.
-func decodeValue(raw json.RawMessage) (string, error) {
-	if len(raw) > 0 && raw[0] != '"' {
-		if raw[0] == '{' || raw[0] == '[' || string(raw) == "null" {
-			return "", errors.New("must be a string")
-		}
-		return string(raw), nil
+// scalarText accepts, to be lenient with hand-written files, a number or
+// boolean as its text.
+func scalarText(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || raw[0] == '{' || raw[0] == '[' || string(raw) == "null" {
+		return "", errors.New("must be a string")
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", err
+	return string(raw), nil
+}
+
+// decodeHex turns a "hex:" value back into its bytes.
+func decodeHex(s string) (string, error) {
+	h, ok := strings.CutPrefix(s, hexPrefix)
+	if !ok {
+		return s, nil
 	}
-	if h, ok := strings.CutPrefix(s, hexPrefix); ok {
-		b, err := hex.DecodeString(h)
-		if err != nil {
-			return "", fmt.Errorf("bad hex after %q: %v", hexPrefix, err)
-		}
-		return string(b), nil
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return "", fmt.Errorf("bad hex after %q: %v", hexPrefix, err)
 	}
-	return s, nil
+	return string(b), nil
 }
 
 // jsonReason shortens encoding/json errors to what a user can act on.
