@@ -20,6 +20,7 @@ import (
 	_ "github.com/coveredtool/covered/internal/probe/all" // the built-in probes
 	"github.com/coveredtool/covered/internal/safedial"
 	"github.com/coveredtool/covered/internal/scan"
+	"github.com/coveredtool/covered/internal/scan/broadcast"
 	"github.com/coveredtool/covered/internal/targets"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -38,6 +39,9 @@ type scanFlags struct {
 	communities          []string
 	observations         string
 	noNeighbor           bool
+	// --broadcast (see broadcastPhase)
+	broadcast  bool
+	interfaces []string
 }
 
 func (f *scanFlags) register(cmd *cobra.Command) {
@@ -56,6 +60,10 @@ func (f *scanFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.communities, "snmp-community", nil, "SNMP v1/v2c community to try (secret; repeatable; none by default: only SNMPv3 engine discovery is sent)")
 	fl.StringVar(&f.observations, "observations", "", "also write the raw observations to `FILE` (JSON Lines)")
 	fl.BoolVar(&f.noNeighbor, "no-neighbor", false, "do not read MAC addresses from the neighbor (ARP) table")
+	// --broadcast: begin
+	fl.BoolVar(&f.broadcast, "broadcast", false, "first discover whole local segments by multicast/broadcast (SSDP, WS-Discovery, mDNS, SADP, DHIP); replies outside the targets are dropped; with no targets the scope is the interfaces' subnets")
+	fl.StringArrayVar(&f.interfaces, "interface", nil, "with --broadcast, send on this interface `NAME` (repeatable; default: every up, non-loopback, multicast-capable interface with IPv4)")
+	// --broadcast: end
 	fl.SetNormalizeFunc(nmapSpellings)
 }
 
@@ -132,6 +140,10 @@ type scanPlan struct {
 	spec   *targets.Spec
 	ports  targets.Ports
 	dialer *safedial.Dialer
+	// --broadcast: the interfaces, and whether the scope came from their
+	// subnets (no targets given).
+	broadcastIfs []broadcast.Interface
+	subnetScope  bool
 }
 
 func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanPlan, error) {
@@ -143,6 +155,27 @@ func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanP
 		}
 		include = append(include, list...)
 	}
+	// --broadcast: begin
+	var bcIfs []broadcast.Interface
+	subnetScope := false
+	if sf.broadcast {
+		var err error
+		if bcIfs, err = broadcast.Interfaces(sf.interfaces); err != nil {
+			return nil, usageErr("%v", err)
+		}
+		if len(bcIfs) == 0 {
+			return nil, usageErr("--broadcast: no up, multicast-capable interface with an IPv4 address")
+		}
+		if len(include) == 0 {
+			subnetScope = true
+			for _, ifi := range bcIfs {
+				include = append(include, ifi.Prefix.Masked().String())
+			}
+		}
+	} else if len(sf.interfaces) > 0 {
+		return nil, usageErr("--interface needs --broadcast")
+	}
+	// --broadcast: end
 	if len(include) == 0 {
 		return nil, usageErr("no targets: give addresses, ranges, CIDRs or hostnames, or -iL FILE")
 	}
@@ -180,7 +213,7 @@ func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanP
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	return &scanPlan{spec: spec, ports: ports, dialer: dialer}, nil
+	return &scanPlan{spec: spec, ports: ports, dialer: dialer, broadcastIfs: bcIfs, subnetScope: subnetScope}, nil
 }
 
 // config is the engine configuration of a plan.
@@ -252,13 +285,20 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 		obsw = obsfile.NewWriter(f)
 		obsClose = func() error { return errors.Join(obsw.Flush(), f.Close()) }
 	}
-	prog := newProgress(p.Stderr, out.quiet, plan.spec.Count())
+	cfg := plan.config(sf)
+	merge, err := p.broadcastPhase(ctx, plan, &cfg, out.quiet) // --broadcast
+	if err != nil {
+		return err
+	}
+	prog := newProgress(p.Stderr, out.quiet, cfg.Total)
 	tally := &scanTally{counts: map[covered.Status]int{}}
 	var mu sync.Mutex // guards rows, obsw and werr
 	var werr error
-	cfg := plan.config(sf)
 	start := time.Now()
-	stats, runErr := scan.Run(ctx, cfg, func(r scan.Result) {
+	report := func(r scan.Result) {
+		if merge != nil {
+			merge.Add(&r)
+		}
 		var id *covered.Identification
 		if len(r.Observations) > 0 {
 			x := identifyHost(eng, r.Observations)
@@ -281,7 +321,13 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 		if err := rows.Write(*id); err != nil {
 			werr = err
 		}
-	})
+	}
+	stats, runErr := scan.Run(ctx, cfg, report)
+	if merge != nil {
+		for _, r := range merge.Rest() {
+			report(r)
+		}
+	}
 	prog.finish()
 	werr = errors.Join(werr, rows.Close(), closeOut())
 	if obsClose != nil {
@@ -336,3 +382,35 @@ func identifyHost(eng *identify.Engine, obs []covered.Observation) covered.Ident
 	})
 	return id
 }
+
+// --broadcast: begin
+
+// broadcastPhase runs multicast/broadcast discovery when --broadcast was
+// given (it returns nil otherwise). It runs before the unicast scan, to
+// completion, and the returned Merge adds each host's broadcast
+// observations to that host's unicast result. Replies are kept only from
+// addresses the scan's scope holds, so exclusions still win. With no
+// targets, the scope is the interfaces' subnets and the unicast scan
+// covers only the hosts that answered, not the whole subnets.
+func (p Program) broadcastPhase(ctx context.Context, plan *scanPlan, cfg *scan.Config, quiet bool) (*broadcast.Merge, error) {
+	if len(plan.broadcastIfs) == 0 {
+		return nil, nil
+	}
+	found, st, err := broadcast.Run(ctx, broadcast.Config{Interfaces: plan.broadcastIfs, Scope: plan.spec.Contains})
+	if err != nil && len(found) == 0 && st.Sent == 0 {
+		return nil, err
+	}
+	if !quiet {
+		if err != nil {
+			fmt.Fprintf(p.Stderr, "covered: broadcast: %v\n", err)
+		}
+		fmt.Fprintf(p.Stderr, "covered: broadcast: %d requests on %d interfaces, %d replies, %d hosts found (%d replies out of scope, %d not understood)\n",
+			st.Sent, len(plan.broadcastIfs), st.Datagrams, len(found), st.OutOfScope, st.Nonsense)
+	}
+	if plan.subnetScope {
+		cfg.Hosts, cfg.Total = broadcast.ScanHosts(found), uint64(len(found))
+	}
+	return broadcast.NewMerge(found), nil
+}
+
+// --broadcast: end
