@@ -79,16 +79,16 @@ func (r *Reader) Notes() []Note {
 // record mirrors Observation with pointers so missing required fields can be
 // told apart from empty ones.
 type record struct {
-	Host      *string          `json:"host"`
-	Key       *string          `json:"key"`
-	Value     *string          `json:"value"`
-	Port      int              `json:"port"`
-	Transport string           `json:"transport"`
-	Path      string           `json:"path"`
-	Source    string           `json:"source"`
-	Seen      string           `json:"seen"`
-	IP        string           `json:"ip"`
-	MAC       string           `json:"mac"`
+	Host      *string `json:"host"`
+	Key       *string `json:"key"`
+	Value     *string `json:"value"`
+	Port      int     `json:"port"`
+	Transport string  `json:"transport"`
+	Path      string  `json:"path"`
+	Source    string  `json:"source"`
+	Seen      string  `json:"seen"`
+	IP        string  `json:"ip"`
+	MAC       string  `json:"mac"`
 }
 
 // Next returns the next observation. At the end it returns io.EOF. A bad
