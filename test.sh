@@ -6,11 +6,19 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 need_pkgs=()
-# Future suites (scanner benchmarks, PostgreSQL, Chromium) add their packages here.
+# The network-namespace tests (lab netns mode, --broadcast) need ip(8).
+command -v ip >/dev/null || need_pkgs+=(iproute2)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need_pkgs[@]}"
+fi
+# The device lab binds ports below 1024 on loopback addresses. As root that
+# just works; otherwise let unprivileged processes bind them (loopback only
+# matters here, but the setting is system-wide: say so).
+if [ "$(id -u)" -ne 0 ] && [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null || echo 0)" -gt 21 ]; then
+  echo "test.sh: allowing unprivileged binds of ports >= 21 (sysctl net.ipv4.ip_unprivileged_port_start=21) for the device lab"
+  $sudo sysctl -q -w net.ipv4.ip_unprivileged_port_start=21
 fi
 
 echo "== gofmt"
