@@ -19,7 +19,7 @@ const (
 type tokenRule struct {
 	name string
 	// re finds the token; its first submatch, when present, is the model.
-	re *regexp.Regexp
+	re guarded
 	// brand is the Brand the token names; "" for a software-stack token.
 	brand string
 	// maker is the Maker a software-stack token reveals.
@@ -41,7 +41,7 @@ var tokenRules = []tokenRule{
 	// ("Build/HUAWEI<model>").
 	{
 		name: "huawei-build", brand: brandHuawei, via: ViaBuildToken,
-		re:      regexp.MustCompile(`Build/(?:HUAWEI|Huawei)([A-Za-z0-9][A-Za-z0-9._-]*)`),
+		re:      mustGuard(`Build/(?:HUAWEI|Huawei)([A-Za-z0-9][A-Za-z0-9._-]*)`),
 		example: "Dalvik/1.6.0 (Linux; U; Android 4.1.1; Build/HuaweiG510-0200)",
 	},
 	// WAP-era Huawei phones: "Huawei/1.0/0Huawei<model>/<firmware>" and
@@ -49,7 +49,7 @@ var tokenRules = []tokenRule{
 	// "Huawei([A-Za-z0-9]+)"; UAProf-era UA fixtures in WURFL test data.
 	{
 		name: "huawei-wap", brand: brandHuawei, via: ViaLegacyToken,
-		re:      regexp.MustCompile(`\bHuawei/\d+(?:\.\d+)*/0?(?:(?:HUAWEI|Huawei) ?)?([A-Za-z0-9]+)`),
+		re:      mustGuard(`\bHuawei/\d+(?:\.\d+)*/0?(?:(?:HUAWEI|Huawei) ?)?([A-Za-z0-9]+)`),
 		example: "Huawei/1.0/0HUAWEI T2211/B001 Browser/Obigo-Browser/Q05A",
 	},
 	// A Huawei device token outside Build/: "HUAWEI-<model>",
@@ -58,7 +58,7 @@ var tokenRules = []tokenRule{
 	// uap-core "HUAWEI-([A-Za-z0-9]+)", "HUAWEI ([A-Za-z0-9\-]+)".
 	{
 		name: "huawei-device", brand: brandHuawei, via: ViaLegacyToken,
-		re:      regexp.MustCompile(`(?:^|[^A-Za-z0-9])(?:HUAWEI|Huawei)[-_ ]?([A-Z][A-Za-z]{0,3}\d[A-Za-z0-9-]*)`),
+		re:      mustGuard(`(?:^|[^A-Za-z0-9])(?:HUAWEI|Huawei)[-_ ]?([A-Z][A-Za-z]{0,3}\d[A-Za-z0-9-]*)`),
 		example: "HUAWEI-C2905/1.0 Profile/MIDP-2.0",
 	},
 	// ZTE device token "ZTE-<model>", "ZTE <model>", "ZTE_<model>", with the
@@ -68,7 +68,7 @@ var tokenRules = []tokenRule{
 	// inside an Android device slot.
 	{
 		name: "zte-device", brand: brandZTE, via: ViaLegacyToken,
-		re:      regexp.MustCompile(`(?:^|[^A-Za-z0-9])ZTE(?:-[UCG])?[-_ ]([A-Za-z0-9][A-Za-z0-9.-]*(?: [A-Za-z]{0,3}\d[A-Za-z0-9]*)?)`),
+		re:      mustGuard(`(?:^|[^A-Za-z0-9])ZTE(?:-[UCG])?[-_ ]([A-Za-z0-9][A-Za-z0-9.-]*(?: [A-Za-z]{0,3}\d[A-Za-z0-9]*)?)`),
 		example: "ZTE-C S200/1.0 Obigo/Q05A",
 	},
 	// Firefox OS and KaiOS put the maker alone in the platform slot:
@@ -76,7 +76,7 @@ var tokenRules = []tokenRule{
 	// "\(Mobile; (?:ZTE([^;]{1,200})|(OpenC)); rv:", which needs a model.
 	{
 		name: "zte-kaios", brand: brandZTE, via: ViaLegacyToken,
-		re:      regexp.MustCompile(`\((?:Mobile|Tablet); ZTE[ _-]?([^;)]*); rv:`),
+		re:      mustGuard(`\((?:Mobile|Tablet); ZTE[ _-]?([^;)]*); rv:`),
 		example: "Mozilla/5.0 (Mobile; ZTE; rv:84.0) Gecko/84.0 Firefox/84.0 KAIOS/3.0",
 	},
 	// The nubia label (a ZTE spin-off, see domain README §3) as a word:
@@ -84,7 +84,7 @@ var tokenRules = []tokenRule{
 	// (PRODUCT_BRAND := Nubia).
 	{
 		name: "nubia-device", brand: brandNubia, via: ViaLegacyToken,
-		re:      regexp.MustCompile(`(?:^|[^A-Za-z0-9])(?i:nubia)[ _-]([A-Za-z0-9][A-Za-z0-9.-]*(?: [A-Za-z0-9.-]+)?)`),
+		re:      mustGuard(`(?:^|[^A-Za-z0-9])(?i:nubia)[ _-]([A-Za-z0-9][A-Za-z0-9.-]*(?: [A-Za-z0-9.-]+)?)`),
 		example: "Mozilla/5.0 (Linux; Android 9; nubia Play) AppleWebKit/537.36",
 	},
 	// nubia and Red Magic model codes "NX<3 digits><letters>" as the whole
@@ -92,7 +92,7 @@ var tokenRules = []tokenRule{
 	// WURFL data (model_name "NX508J", marketing_name "Nubia Z9").
 	{
 		name: "nubia-code", brand: brandNubia, via: ViaModelCode, shape: true,
-		re:      regexp.MustCompile(`; ?(NX\d{3}[A-Z]{1,2})(?: Build/[^;)]*)?[;)]`),
+		re:      mustGuard(`; ?(NX\d{3}[A-Z]{1,2})(?: Build/[^;)]*)?[;)]`),
 		example: "Mozilla/5.0 (Linux; Android 12; NX709S) AppleWebKit/537.36",
 	},
 	// Huawei's feature-phone software: SyncML client "HW-SyncML" and Java VM
@@ -101,7 +101,7 @@ var tokenRules = []tokenRule{
 	// "SyncML/HW-SyncML/1.0 Java/HWJa/1.0" (Huawei T7200, Vodafone 736).
 	{
 		name: "huawei-stack", maker: brandHuawei, via: ViaStackToken,
-		re:      regexp.MustCompile(`\bHW-SyncML/|\bHWJa/`),
+		re:      mustGuard(`\bHW-SyncML/|\bHWJa/`),
 		example: "Mot-EX211/B000 Browser/NetFront/3.5 SyncML/HW-SyncML/1.0 Java/HWJa/2.0",
 	},
 }
@@ -109,15 +109,15 @@ var tokenRules = []tokenRule{
 var (
 	// Honor's own browser (also Baidu's build for Honor). Source: domain
 	// README §7 ("HONORBrowser/"); public UA fixtures ("bdhonorbrowser/").
-	honorBrowserRe = regexp.MustCompile(`(?i)honorbrowser/`)
+	honorBrowserRe = mustGuard(`(?i)honorbrowser/`)
 	// HarmonyOS as the OS, and software only Huawei ships: its browser and
 	// HMS Core. Source: domain README §7.
-	harmonyOSRe   = regexp.MustCompile(`\bHarmonyOS\b`)
-	huaweiSoftRe  = regexp.MustCompile(`\bHuaweiBrowser/|\bHMSCore\b`)
-	openHarmonyRe = regexp.MustCompile(`\bOpenHarmony\b|\bArkWeb/`)
+	harmonyOSRe   = mustGuard(`\bHarmonyOS\b`)
+	huaweiSoftRe  = mustGuard(`\bHuaweiBrowser/|\bHMSCore\b`)
+	openHarmonyRe = mustGuard(`\bOpenHarmony\b|\bArkWeb/`)
 	// OS versions after the HarmonyOS tokens: "OpenHarmony 5.0".
-	openHarmonyVerRe = regexp.MustCompile(`\bOpenHarmony[ /]?(\d+(?:\.\d+)*)?`)
-	harmonyOSVerRe   = regexp.MustCompile(`\bHarmonyOS[ /]?(\d+(?:\.\d+)*)?`)
+	openHarmonyVerRe = mustGuard(`\bOpenHarmony[ /]?(\d+(?:\.\d+)*)?`)
+	harmonyOSVerRe   = mustGuard(`\bHarmonyOS[ /]?(\d+(?:\.\d+)*)?`)
 	// huaweiCodeRe is the model-code scheme Huawei and Honor share: three
 	// letters, a dash, variant letters (AL/AN/TL/TN/CL/DL China, L/LX
 	// global, NX global 5G, W Wi-Fi tablet) and digits: "ELE-L29",
@@ -130,12 +130,17 @@ var (
 // sets brand, model and via; a stack rule sets maker. Shape rules are skipped
 // when noShape is set.
 func matchRules(ua string, noShape bool) (brand, model, via, maker string) {
+	return matchRulesIn(Default().cat.newInput(ua), noShape)
+}
+
+// matchRulesIn is matchRules for a prepared UA.
+func matchRulesIn(in *input, noShape bool) (brand, model, via, maker string) {
 	for i := range tokenRules {
 		r := &tokenRules[i]
 		if (r.shape && noShape) || (r.brand != "" && brand != "") || (r.maker != "" && maker != "") {
 			continue
 		}
-		m := r.re.FindStringSubmatch(ua)
+		m := r.re.find(in)
 		if m == nil {
 			continue
 		}
