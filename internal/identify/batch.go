@@ -23,6 +23,7 @@ type Batch struct {
 	hosts   []*host
 	index   map[string]*host
 	cache   map[cacheKey]*memo
+	shared  map[claim][]claim // interned single claims, see lookup
 	unknown map[string]int
 }
 
@@ -54,7 +55,7 @@ func (hc hostClaim) claim() *claim { return &hc.m.claims[hc.i] }
 
 // NewBatch starts an empty batch.
 func (e *Engine) NewBatch() *Batch {
-	return &Batch{e: e, index: map[string]*host{}, cache: map[cacheKey]*memo{}, unknown: map[string]int{}}
+	return &Batch{e: e, index: map[string]*host{}, cache: map[cacheKey]*memo{}, shared: map[claim][]claim{}, unknown: map[string]int{}}
 }
 
 // Add records one observation. Keys outside the vocabulary are counted
@@ -107,6 +108,19 @@ func (b *Batch) lookup(key, value, path string) *memo {
 		return m
 	}
 	claims := b.e.observe(key, value, path)
+	// Distinct values often say the same thing (every MAC of one block,
+	// every banner of one product line without a version field): share one
+	// copy of such a claim instead of one per value. Bounded like the cache.
+	if len(claims) == 1 {
+		if c, ok := b.shared[claims[0]]; ok {
+			claims = c
+		} else {
+			if len(b.shared) >= maxCache {
+				clear(b.shared)
+			}
+			b.shared[claims[0]] = claims
+		}
+	}
 	m := &memo{claims: claims}
 	if len(claims) > 0 {
 		m.value, m.path = shorten(value), path
