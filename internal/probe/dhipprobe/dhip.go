@@ -13,6 +13,7 @@ package dhipprobe
 import (
 	"context"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"
@@ -48,7 +49,7 @@ func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt pr
 		return fmt.Errorf("dhip: dial %s: %w", t.HostPort(), err)
 	}
 	defer conn.Close()
-	_, err = exchange(ctx, conn, searchRequest(), exchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
+	_, err = wire.Exchange(ctx, conn, searchRequest(), wire.ExchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
 		if _, err := parseReply(b); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 )
 
 // The DHIP framing. Dahua publishes no specification of its discovery
@@ -64,7 +65,7 @@ var errNotObject = errors.New("dhip: reply body is not a JSON object")
 // goes: the header's JSON length must fit in the bytes after the header.
 // The first word is the header size, 32 in every public capture; a larger
 // value that fits is honoured as the body offset, a smaller one is
-// nonsense. Our own request echoed back is errSkip.
+// nonsense. Our own request echoed back is wire.ErrSkip.
 func parseReply(b []byte) (frame, error) {
 	if len(b) < headerLen {
 		return frame{}, fmt.Errorf("dhip: reply of %d bytes is shorter than the %d-byte header", len(b), headerLen)
@@ -95,7 +96,7 @@ func parseReply(b []byte) (frame, error) {
 		return frame{}, errNotObject
 	}
 	if head.Method == "DHDiscover.search" {
-		return frame{}, errSkip
+		return frame{}, wire.ErrSkip
 	}
 	return frame{Method: head.Method, Body: body}, nil
 }

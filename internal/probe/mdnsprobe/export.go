@@ -2,6 +2,7 @@ package mdnsprobe
 
 import (
 	"errors"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -37,7 +38,7 @@ func ServicesQuery(unicastResponse bool) (req []byte, id uint16, err error) {
 // DNS are an error.
 func ResponseObservations(b []byte, id uint16) ([]covered.Observation, error) {
 	m, err := parseResponse(b, id)
-	if errors.Is(err, errSkip) {
+	if errors.Is(err, wire.ErrSkip) {
 		return nil, nil
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"net"
 	"strings"
 
@@ -76,7 +77,7 @@ func (s *session) ask(ctx context.Context, questions ...dns.Question) bool {
 		s.fail(err)
 		return false
 	}
-	n, err := exchange(ctx, s.conn, q, exchangeEnd(ctx, s.opt), maxReplies, 0, func(b []byte) error {
+	n, err := wire.Exchange(ctx, s.conn, q, wire.ExchangeEnd(ctx, s.opt), maxReplies, 0, func(b []byte) error {
 		m, err := parseResponse(b, id)
 		if err != nil {
 			return err

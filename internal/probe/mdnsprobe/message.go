@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -32,7 +33,7 @@ func question(name string, qtype uint16) dns.Question {
 }
 
 // parseResponse unpacks a reply to query id. Queries (another host's, or
-// our own echoed) and replies to other IDs are errSkip. RFC 6762 §6.7 has
+// our own echoed) and replies to other IDs are wire.ErrSkip. RFC 6762 §6.7 has
 // legacy unicast responses echo the ID; a responder that sends ID 0 (as
 // multicast responses carry) is accepted too.
 func parseResponse(b []byte, id uint16) (*dns.Msg, error) {
@@ -41,7 +42,7 @@ func parseResponse(b []byte, id uint16) (*dns.Msg, error) {
 		return nil, fmt.Errorf("mdns: reply is not a DNS message: %w", err)
 	}
 	if !m.Response || (m.Id != id && m.Id != 0) {
-		return nil, errSkip
+		return nil, wire.ErrSkip
 	}
 	return &m, nil
 }

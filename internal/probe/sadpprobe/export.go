@@ -2,6 +2,7 @@ package sadpprobe
 
 import (
 	"errors"
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"
 )
@@ -19,7 +20,7 @@ func InquiryRequest() []byte { return inquiry(newUUID()) }
 // a device is an error.
 func ReplyObservations(b []byte) ([]covered.Observation, error) {
 	if _, err := parseReply(b); err != nil {
-		if errors.Is(err, errSkip) {
+		if errors.Is(err, wire.ErrSkip) {
 			return nil, nil
 		}
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"io"
 	"strings"
 )
@@ -59,7 +60,7 @@ type reply struct {
 var errNoDevice = errors.New("sadp: reply names no device (no DeviceDescription, DeviceSN or MAC)")
 
 // parseReply parses one datagram. A <Probe> (our inquiry echoed, or another
-// client's) is errSkip; anything else must be a <ProbeMatch> that names a
+// client's) is wire.ErrSkip; anything else must be a <ProbeMatch> that names a
 // device; the raw reply is what the probe reports.
 func parseReply(b []byte) (*reply, error) {
 	if err := checkDepth(b); err != nil {
@@ -71,7 +72,7 @@ func parseReply(b []byte) (*reply, error) {
 	}
 	switch r.XMLName.Local {
 	case "Probe":
-		return nil, errSkip
+		return nil, wire.ErrSkip
 	case "ProbeMatch":
 	default:
 		return nil, fmt.Errorf("sadp: reply root is <%.40s>, want <ProbeMatch>", r.XMLName.Local)

@@ -12,6 +12,7 @@ package sadpprobe
 import (
 	"context"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"
@@ -47,7 +48,7 @@ func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt pr
 		return fmt.Errorf("sadp: dial %s: %w", t.HostPort(), err)
 	}
 	defer conn.Close()
-	_, err = exchange(ctx, conn, inquiry(newUUID()), exchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
+	_, err = wire.Exchange(ctx, conn, inquiry(newUUID()), wire.ExchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
 		if _, err := parseReply(b); err != nil {
 			return err
 		}

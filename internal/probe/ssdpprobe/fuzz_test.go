@@ -1,6 +1,7 @@
 package ssdpprobe
 
 import (
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/netip"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func FuzzTargetURL(f *testing.F) {
 	}
 	target := netip.MustParseAddr("127.0.0.1")
 	f.Fuzz(func(t *testing.T, s string) {
-		u, port, ok := targetURL(s, target)
+		u, port, ok := wire.TargetURL(s, target)
 		if !ok {
 			return
 		}

@@ -3,6 +3,7 @@ package ssdpprobe
 import (
 	"bytes"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/http"
 	"strings"
 	"testing"
@@ -70,8 +71,8 @@ func TestHostileDevices(t *testing.T) {
 			}},
 		{name: "huge description", respond: func([]byte) [][]byte { return [][]byte{searchReply(hugeBase+"/d.xml", "upnp:rootdevice")} },
 			check: func(t *testing.T, obs []covered.Observation) {
-				if len(obs) != 2 || len(obs[1].Value) != maxBody {
-					t.Errorf("want the description cut at %d bytes, got %d observations", maxBody, len(obs))
+				if len(obs) != 2 || len(obs[1].Value) != wire.MaxBody {
+					t.Errorf("want the description cut at %d bytes, got %d observations", wire.MaxBody, len(obs))
 				}
 			}},
 	}

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/http"
 	"time"
 
@@ -68,11 +69,11 @@ func (p *Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt 
 		settle = defaultSettle
 	}
 	var servers, locations []string
-	_, err = exchange(ctx, conn, searchRequest(t.HostPort()), exchangeEnd(ctx, opt), maxReplies, settle, func(b []byte) error {
+	_, err = wire.Exchange(ctx, conn, searchRequest(t.HostPort()), wire.ExchangeEnd(ctx, opt), maxReplies, settle, func(b []byte) error {
 		r, err := parseReply(b)
 		if err != nil {
 			if errors.Is(err, errNotResponse) {
-				return errSkip
+				return wire.ErrSkip
 			}
 			return err
 		}
@@ -82,7 +83,7 @@ func (p *Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt 
 		}
 		// Only URLs on the target count towards the cap: a device must not
 		// hide its own description behind links elsewhere.
-		if _, _, onTarget := targetURL(r.Location, t.Addr); onTarget && len(locations) < maxLocations && !contains(locations, r.Location) {
+		if _, _, onTarget := wire.TargetURL(r.Location, t.Addr); onTarget && len(locations) < maxLocations && !contains(locations, r.Location) {
 			locations = append(locations, r.Location)
 		}
 		return nil
@@ -108,12 +109,12 @@ func (p *Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt 
 // device's web server being closed or slow, not nonsense, so it is not
 // reported.
 func describe(ctx context.Context, d probe.Dialer, t probe.Target, opt probe.Options, loc string, seen []string, emit probe.Emit) (string, bool) {
-	u, port, ok := targetURL(loc, t.Addr)
+	u, port, ok := wire.TargetURL(loc, t.Addr)
 	if !ok {
 		return "", false
 	}
 	hdr := http.Header{"Accept": {"text/xml, application/xml"}}
-	status, body, err := httpDo(ctx, d, t.Addr, port, http.MethodGet, u, hdr, nil, exchangeEnd(ctx, opt))
+	status, body, err := wire.HTTPDo(ctx, d, t.Addr, port, http.MethodGet, u, hdr, nil, wire.ExchangeEnd(ctx, opt))
 	if err != nil || status != http.StatusOK || len(body) == 0 || contains(seen, string(body)) {
 		return "", false
 	}

@@ -2,6 +2,7 @@ package wsdprobe
 
 import (
 	"errors"
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"
 )
@@ -24,7 +25,7 @@ func ProbeRequest() (req []byte, messageID string) {
 // is not asked for GetDeviceInformation here.
 func MatchObservations(b []byte, messageID string) ([]covered.Observation, error) {
 	if _, err := parseProbeMatches(b, messageID); err != nil {
-		if errors.Is(err, errSkip) {
+		if errors.Is(err, wire.ErrSkip) {
 			return nil, nil
 		}
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"io"
 	"strings"
 )
@@ -141,17 +142,17 @@ var errNoMatch = errors.New("wsd: reply holds no ProbeMatch")
 
 // parseProbeMatches parses a reply to the probe messageID and returns its
 // matches. An echo of a Probe, or a reply relating to another message, is
-// errSkip.
+// wire.ErrSkip.
 func parseProbeMatches(b []byte, messageID string) ([]match, error) {
 	env, err := decodeEnvelope(b)
 	if err != nil {
 		return nil, fmt.Errorf("wsd: reply is not a SOAP envelope: %w", err)
 	}
 	if env.Body.Probe != nil {
-		return nil, errSkip
+		return nil, wire.ErrSkip
 	}
 	if rel := strings.TrimSpace(env.Header.RelatesTo); rel != "" && rel != messageID {
-		return nil, errSkip
+		return nil, wire.ErrSkip
 	}
 	if env.Body.ProbeMatches == nil || len(env.Body.ProbeMatches.Matches) == 0 {
 		return nil, errNoMatch

@@ -14,6 +14,7 @@ package wsdprobe
 import (
 	"context"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/http"
 	"net/url"
 	"strings"
@@ -58,7 +59,7 @@ func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt pr
 	}
 	id := newMessageID()
 	var matches []match
-	n, err := exchange(ctx, conn, probeMessage(id), exchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
+	n, err := wire.Exchange(ctx, conn, probeMessage(id), wire.ExchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
 		m, err := parseProbeMatches(b, id)
 		if err != nil {
 			return err
@@ -77,7 +78,7 @@ func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt pr
 			if tries == maxXAddrs || ctx.Err() != nil {
 				return nil
 			}
-			u, port, ok := targetURL(xaddr, t.Addr)
+			u, port, ok := wire.TargetURL(xaddr, t.Addr)
 			if !ok {
 				continue // another host, a name, https: never followed
 			}
@@ -95,7 +96,7 @@ func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt pr
 // fault). It reports whether it emitted.
 func deviceInformation(ctx context.Context, d probe.Dialer, t probe.Target, opt probe.Options, u *url.URL, port uint16, emit probe.Emit) bool {
 	hdr := http.Header{"Content-Type": {deviceInformationContentType}}
-	status, body, err := httpDo(ctx, d, t.Addr, port, http.MethodPost, u, hdr, deviceInformationRequest, exchangeEnd(ctx, opt))
+	status, body, err := wire.HTTPDo(ctx, d, t.Addr, port, http.MethodPost, u, hdr, deviceInformationRequest, wire.ExchangeEnd(ctx, opt))
 	if err != nil || status != http.StatusOK || !isDeviceInformation(body) {
 		return false
 	}

@@ -1,4 +1,4 @@
-package wsdprobe
+package wire
 
 import (
 	"context"
@@ -10,25 +10,25 @@ import (
 )
 
 const (
-	// maxDatagram is the read buffer: larger than any UDP payload (65,507
+	// MaxDatagram is the read buffer: larger than any UDP payload (65,507
 	// bytes over IPv4, 65,527 over IPv6), so no reply is ever truncated and
 	// none can make the probe allocate more.
-	maxDatagram = 64 << 10
-	// defaultTimeout bounds one exchange when neither Options.Timeout nor
+	MaxDatagram = 64 << 10
+	// defaultUDPTimeout bounds one exchange when neither Options.Timeout nor
 	// the context says otherwise.
-	defaultTimeout = 2 * time.Second
+	defaultUDPTimeout = 2 * time.Second
 )
 
-// errSkip marks a datagram that is not a reply to this request (an echo,
+// ErrSkip marks a datagram that is not a reply to this request (an echo,
 // a late reply to an earlier exchange): ignored, and not nonsense.
-var errSkip = errors.New("wsd: datagram is not a reply to this request")
+var ErrSkip = errors.New("datagram is not a reply to this request")
 
-// exchangeEnd is when one request/reply exchange must be over:
+// ExchangeEnd is when one request/reply exchange must be over:
 // Options.Timeout from now, or the context's deadline when that is earlier.
-func exchangeEnd(ctx context.Context, opt probe.Options) time.Time {
+func ExchangeEnd(ctx context.Context, opt probe.Options) time.Time {
 	d := opt.Timeout
 	if d <= 0 {
-		d = defaultTimeout
+		d = defaultUDPTimeout
 	}
 	end := time.Now().Add(d)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(end) {
@@ -37,14 +37,14 @@ func exchangeEnd(ctx context.Context, opt probe.Options) time.Time {
 	return end
 }
 
-// exchange sends req on the connected socket and hands each datagram that
+// Exchange sends req on the connected socket and hands each datagram that
 // comes back to accept, until end passes, ctx is done, maxReplies
 // datagrams were read (a flood cannot hold the probe), or settle has passed
 // since the first accepted reply (settle 0 stops at the first). accept
-// returns nil to take a datagram, errSkip to ignore it, or another error
+// returns nil to take a datagram, ErrSkip to ignore it, or another error
 // for nonsense. exchange returns how many datagrams were taken and, when
 // none was, the first nonsense error: silence or a closed port is no error.
-func exchange(ctx context.Context, conn net.Conn, req []byte, end time.Time, maxReplies int, settle time.Duration, accept func([]byte) error) (int, error) {
+func Exchange(ctx context.Context, conn net.Conn, req []byte, end time.Time, maxReplies int, settle time.Duration, accept func([]byte) error) (int, error) {
 	if err := conn.SetDeadline(end); err != nil {
 		return 0, nil
 	}
@@ -54,7 +54,7 @@ func exchange(ctx context.Context, conn net.Conn, req []byte, end time.Time, max
 	if _, err := conn.Write(req); err != nil {
 		return 0, nil // refused or unreachable: a closed port, not an error
 	}
-	buf := make([]byte, maxDatagram)
+	buf := make([]byte, MaxDatagram)
 	taken := 0
 	var bad error
 	for range maxReplies {
@@ -76,7 +76,7 @@ func exchange(ctx context.Context, conn net.Conn, req []byte, end time.Time, max
 					_ = conn.SetReadDeadline(s)
 				}
 			}
-		case errors.Is(err, errSkip):
+		case errors.Is(err, ErrSkip):
 		case bad == nil:
 			bad = err
 		}
