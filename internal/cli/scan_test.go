@@ -118,3 +118,26 @@ func TestScanHostileLab(t *testing.T) {
 		}
 	}
 }
+
+// TestScanSendsNothingToPrinters: even when asked for port 9100, the scan
+// neither probes nor connects to printer ports.
+func TestScanSendsNothingToPrinters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the device lab")
+	}
+	l := startTestLab(t, "127.32.0.1", false, "hp-printer")
+	d := l.Devices()[0]
+	code, out, stderr := run(t, "", "scan", "-q", "--format", "jsonl", "--no-neighbor", "-p", "80,9100-9107", d.Addr.String())
+	if code != ExitOK {
+		t.Fatalf("scan exit %d: %s", code, stderr)
+	}
+	if n := l.Received(d.Addr, 9100); n != 0 {
+		t.Errorf("the printer's port 9100 received %d bytes", n)
+	}
+	if strings.Contains(out, "tcp/9100") {
+		t.Errorf("port 9100 reported open, so it was connected to: %s", out)
+	}
+	if !strings.Contains(out, `"manufacturer":"HP"`) {
+		t.Errorf("the printer was not identified from its web page: %s", out)
+	}
+}
