@@ -159,15 +159,15 @@ type Result struct {
 	Certainty    float64
 }
 
-// apply runs the rule on value. lower is strings.ToLower(value) or "" when
-// the caller has not computed it yet (it is then computed on demand).
+// apply runs the rule on value. *lower is strings.ToLower(value), or "" until
+// some rule needs it; it is computed once and kept for the next rules.
 // The regular expression runs only when the value contains one of the
 // rule's required literals.
-func (r *Rule) apply(value, lower, path string) (Result, bool) {
+func (r *Rule) apply(value string, lower *string, path string) (Result, bool) {
 	if r.pathRE != nil && !r.pathRE.MatchString(path) {
 		return Result{}, false
 	}
-	if !mayMatch(r.needles, value, &lower) {
+	if !mayMatch(r.needles, value, lower) {
 		return Result{}, false
 	}
 	// Most values that pass the literal prefilter still do not match;

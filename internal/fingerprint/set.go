@@ -194,7 +194,7 @@ func (s *Set) Match(key, value, path string) (Result, bool) {
 	}
 	lower := "" // lower-cased on first need
 	for _, r := range rules {
-		if res, ok := r.apply(value, lower, path); ok {
+		if res, ok := r.apply(value, &lower, path); ok {
 			return res, true
 		}
 	}
