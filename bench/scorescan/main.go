@@ -76,6 +76,7 @@ func main() {
 	truthPath := flag.String("truth", "", "lab ground truth (JSON Lines)")
 	coveredPath := flag.String("covered", "", "covered scan output (JSON Lines identifications)")
 	nmapPath := flag.String("nmap", "", "nmap -oX output")
+	partial := flag.Bool("nmap-hosts-only", false, "score only the hosts present in the nmap output (for a run that did not finish)")
 	flag.Parse()
 	want := map[string]truth{}
 	if err := eachLine(*truthPath, func(b []byte) error {
@@ -89,6 +90,10 @@ func main() {
 		return nil
 	}); err != nil {
 		fail(err)
+	}
+	if *partial && *nmapPath != "" {
+		want = onlyHosts(want, *nmapPath)
+		fmt.Printf("scoring the %d lab devices nmap finished\n", len(want))
 	}
 	if *coveredPath != "" {
 		flagged := map[string]string{}
@@ -116,6 +121,9 @@ func main() {
 			fail(err)
 		}
 		var run nmapRun
+		if !strings.Contains(string(data), "</nmaprun>") {
+			data = append(data, "</nmaprun>"...) // a run still in progress
+		}
 		if err := xml.Unmarshal(data, &run); err != nil {
 			fail(fmt.Errorf("%s: %w", *nmapPath, err))
 		}
@@ -145,6 +153,22 @@ func main() {
 		}
 		fmt.Println("nmap:   ", tally(want, flagged))
 	}
+}
+
+// onlyHosts keeps the truth rows of hosts that appear in an nmap XML file,
+// which may lack its closing tags when nmap was still running.
+func onlyHosts(want map[string]truth, path string) map[string]truth {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fail(err)
+	}
+	out := map[string]truth{}
+	for addr, t := range want {
+		if strings.Contains(string(data), `addr="`+addr+`"`) {
+			out[addr] = t
+		}
+	}
+	return out
 }
 
 // containsWord finds n in s not inside a longer word.
