@@ -11,6 +11,7 @@
 package identify
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 
@@ -147,7 +148,7 @@ func (e *Engine) sysObjectID(v string) []claim {
 	if !ok {
 		return nil
 	}
-	return e.registrant("snmp.sysobjectid", org, certaintyPEN, "pen", "IANA enterprise number "+itoa(n)+" "+org)
+	return e.registrant("snmp.sysobjectid", org, certaintyPEN, "pen", "IANA enterprise number "+strconv.Itoa(n)+" "+org)
 }
 
 // genericAgents are enterprise numbers of SNMP agent software that many

@@ -2,7 +2,6 @@ package identify
 
 import (
 	"html"
-	"strconv"
 	"strings"
 )
 
@@ -80,8 +79,6 @@ func title(body string) string {
 	}
 	return strings.TrimSpace(html.UnescapeString(body[start : start+end]))
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // corporate suffixes dropped from registrant names that no policy company
 // claims, so "Cisco Systems, Inc" reads "Cisco Systems".
