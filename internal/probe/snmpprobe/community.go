@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"net"
 	"strings"
 
@@ -66,7 +67,7 @@ func parseGetResponse(b []byte, reqID uint32) (s system, err error) {
 		return system{}, fmt.Errorf("snmp: decode get reply: %w", err)
 	}
 	if pkt.Version == gosnmp.Version3 || pkt.RequestID != reqID {
-		return system{}, errSkip // the v3 Report arriving late, or an old reply
+		return system{}, wire.ErrSkip // the v3 Report arriving late, or an old reply
 	}
 	if pkt.PDUType != gosnmp.GetResponse {
 		return system{}, fmt.Errorf("snmp: get answered with PDU type %#x", byte(pkt.PDUType))
@@ -137,7 +138,7 @@ func getSystem(ctx context.Context, conn net.Conn, opt probe.Options, v gosnmp.S
 		return system{}, err
 	}
 	var s system
-	_, err = exchange(ctx, conn, req, exchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
+	_, err = wire.Exchange(ctx, conn, req, wire.ExchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
 		var perr error
 		s, perr = parseGetResponse(b, reqID)
 		return perr

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"github.com/coveredtool/covered/internal/probe/wire"
 	"net"
 
 	"github.com/gosnmp/gosnmp"
@@ -25,7 +26,7 @@ func discoveryRequest(msgID, reqID uint32) ([]byte, error) {
 		PDUType:            gosnmp.GetRequest,
 		MsgID:              msgID,
 		RequestID:          reqID,
-		MsgMaxSize:         maxDatagram - 1,
+		MsgMaxSize:         wire.MaxDatagram - 1,
 	}
 	b, err := p.MarshalMsg()
 	if err != nil {
@@ -60,10 +61,10 @@ func parseReport(b []byte, msgID uint32) (engineID []byte, err error) {
 		return nil, fmt.Errorf("snmp: decode v3 reply: %w", err)
 	}
 	if pkt.Version != gosnmp.Version3 {
-		return nil, errSkip // a late v1/v2c reply on the same socket
+		return nil, wire.ErrSkip // a late v1/v2c reply on the same socket
 	}
 	if pkt.MsgID != msgID {
-		return nil, errSkip
+		return nil, wire.ErrSkip
 	}
 	usm, ok := pkt.SecurityParameters.(*gosnmp.UsmSecurityParameters)
 	if !ok || usm == nil {
@@ -86,7 +87,7 @@ func discoverEngine(ctx context.Context, conn net.Conn, opt probe.Options, emit 
 		return err
 	}
 	var id []byte
-	n, err := exchange(ctx, conn, req, exchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
+	n, err := wire.Exchange(ctx, conn, req, wire.ExchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
 		var perr error
 		id, perr = parseReport(b, msgID)
 		return perr
