@@ -60,10 +60,8 @@ func (f *scanFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.communities, "snmp-community", nil, "SNMP v1/v2c community to try (secret; repeatable; none by default: only SNMPv3 engine discovery is sent)")
 	fl.StringVar(&f.observations, "observations", "", "also write the raw observations to `FILE` (JSON Lines)")
 	fl.BoolVar(&f.noNeighbor, "no-neighbor", false, "do not read MAC addresses from the neighbor (ARP) table")
-	// --broadcast: begin
 	fl.BoolVar(&f.broadcast, "broadcast", false, "first discover whole local segments by multicast/broadcast (SSDP, WS-Discovery, mDNS, SADP, DHIP); replies outside the targets are dropped; with no targets the scope is the interfaces' subnets")
 	fl.StringArrayVar(&f.interfaces, "interface", nil, "with --broadcast, send on this interface `NAME` (repeatable; default: every up, non-loopback, multicast-capable interface with IPv4)")
-	// --broadcast: end
 	fl.SetNormalizeFunc(nmapSpellings)
 }
 
@@ -155,7 +153,6 @@ func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanP
 		}
 		include = append(include, list...)
 	}
-	// --broadcast: begin
 	var bcIfs []broadcast.Interface
 	subnetScope := false
 	if sf.broadcast {
@@ -175,7 +172,6 @@ func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanP
 	} else if len(sf.interfaces) > 0 {
 		return nil, usageErr("--interface needs --broadcast")
 	}
-	// --broadcast: end
 	if len(include) == 0 {
 		return nil, usageErr("no targets: give addresses, ranges, CIDRs or hostnames, or -iL FILE")
 	}
@@ -383,7 +379,6 @@ func identifyHost(eng *identify.Engine, obs []covered.Observation) covered.Ident
 	return id
 }
 
-// --broadcast: begin
 
 // broadcastPhase runs multicast/broadcast discovery when --broadcast was
 // given (it returns nil otherwise). It runs before the unicast scan, to
@@ -413,4 +408,3 @@ func (p Program) broadcastPhase(ctx context.Context, plan *scanPlan, cfg *scan.C
 	return broadcast.NewMerge(found), nil
 }
 
-// --broadcast: end
