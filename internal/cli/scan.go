@@ -379,7 +379,6 @@ func identifyHost(eng *identify.Engine, obs []covered.Observation) covered.Ident
 	return id
 }
 
-
 // broadcastPhase runs multicast/broadcast discovery when --broadcast was
 // given (it returns nil otherwise). It runs before the unicast scan, to
 // completion, and the returned Merge adds each host's broadcast
@@ -407,4 +406,3 @@ func (p Program) broadcastPhase(ctx context.Context, plan *scanPlan, cfg *scan.C
 	}
 	return broadcast.NewMerge(found), nil
 }
-
