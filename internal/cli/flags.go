@@ -108,7 +108,7 @@ func (f *knowFlags) ruleSet() (*fingerprint.Set, error) {
 type failOn struct{ v string }
 
 func (f *failOn) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.v, "fail-on", "", "exit with status 3 when a result is `covered` (or suspected, which also fires on covered)")
+	cmd.Flags().StringVar(&f.v, "fail-on", "", "exit with status 3 when a result is `STATUS`: covered, or suspected (which also fires on covered)")
 }
 
 func (f *failOn) status() (covered.Status, error) {

@@ -46,8 +46,8 @@ type scanFlags struct {
 
 func (f *scanFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.ports, "ports", "p", "", "ports to scan, nmap style: `22,80,1000-2000,U:161` (default: the --profile ports)")
-	fl.StringVar(&f.profile, "profile", "default", "named port profile: "+strings.Join(targets.ProfileNames(), ", "))
+	fl.StringVarP(&f.ports, "ports", "p", "", "`PORTS` to scan, nmap style, e.g. 22,80,1000-2000,U:161 (default: the --profile ports)")
+	fl.StringVar(&f.profile, "profile", "default", "named port `PROFILE`: "+strings.Join(targets.ProfileNames(), ", "))
 	fl.StringVar(&f.inputList, "input-list", "", "read targets from `FILE` (- for standard input); also spelled -iL")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "never scan these targets (`LIST`, comma-separated; exclusions always win)")
 	fl.StringArrayVar(&f.excludeFile, "excludefile", nil, "never scan the targets listed in `FILE`; also spelled --exclude-file")
@@ -57,7 +57,7 @@ func (f *scanFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.workers, "workers", 256, "hosts scanned at once")
 	fl.DurationVar(&f.connectTimeout, "connect-timeout", 2*time.Second, "how long a TCP connect may take")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Second, "how long one probe exchange may take")
-	fl.StringArrayVar(&f.communities, "snmp-community", nil, "SNMP v1/v2c community to try (secret; repeatable; none by default: only SNMPv3 engine discovery is sent)")
+	fl.StringArrayVar(&f.communities, "snmp-community", nil, "SNMP v1/v2c `COMMUNITY` to try (secret; repeatable; none by default: only SNMPv3 engine discovery is sent)")
 	fl.StringVar(&f.observations, "observations", "", "also write the raw observations to `FILE` (JSON Lines)")
 	fl.BoolVar(&f.noNeighbor, "no-neighbor", false, "do not read MAC addresses from the neighbor (ARP) table")
 	fl.BoolVar(&f.broadcast, "broadcast", false, "first discover whole local segments by multicast/broadcast (SSDP, WS-Discovery, mDNS, SADP, DHIP); replies outside the targets are dropped; with no targets the scope is the interfaces' subnets")
