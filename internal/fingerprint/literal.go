@@ -54,11 +54,23 @@ func literalSet(re *syntax.Regexp) ([]needle, bool) {
 			return literalSet(re.Sub[0])
 		}
 	case syntax.OpConcat:
-		var best []needle
+		// Adjacent children that are exact literal sets (a literal, or an
+		// alternation of literals) join into longer needles: (?:HG|EG)8
+		// gives {HG8, EG8}. Any other child ends the run.
+		var best, run []needle
 		for _, sub := range re.Sub {
-			if set, ok := literalSet(sub); ok && better(set, best) {
+			set, ok := literalSet(sub)
+			if ok && better(set, best) {
 				best = set
 			}
+			if exact(sub) && ok {
+				run = join(run, set)
+				if run != nil && better(run, best) {
+					best = run
+				}
+				continue
+			}
+			run = nil
 		}
 		return best, best != nil
 	case syntax.OpAlternate:
@@ -73,6 +85,47 @@ func literalSet(re *syntax.Regexp) ([]needle, bool) {
 		return all, len(all) > 0
 	}
 	return nil, false
+}
+
+// exact reports whether re matches exactly the strings of its literal set
+// (a literal, or an alternation or capture of literals), so that it can be
+// joined with its neighbours.
+func exact(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return true
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !exact(s) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// join is the cross product of two needle sets (a run continued by a), or
+// nil when it would grow past 64 needles or mix case-folding.
+func join(run, a []needle) []needle {
+	if run == nil {
+		return a
+	}
+	if len(run)*len(a) > 64 {
+		return nil
+	}
+	out := make([]needle, 0, len(run)*len(a))
+	for _, r := range run {
+		for _, n := range a {
+			if r.fold != n.fold {
+				return nil
+			}
+			out = append(out, needle{r.s + n.s, r.fold})
+		}
+	}
+	return out
 }
 
 // better prefers the set whose shortest literal is longest, then fewer

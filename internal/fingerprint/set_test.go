@@ -105,12 +105,13 @@ func TestRequiredLiterals(t *testing.T) {
 		{`(?i)huawei versatile routing`, []needle{{"huawei versatile routing", true}}},
 		{`(?i)^ZXHN (?P<model>H\d+)`, []needle{{"zxhn ", true}}},
 		{`a|b`, nil}, // too short to help
-		{`(?:ZXHN|ZXV10)`, []needle{{"ZX", false}}}, // the parser factors the common prefix out
+		{`(?:ZXHN|ZXV10)`, []needle{{"ZXHN", false}, {"ZXV10", false}}}, // factored as ZX(?:HN|V10), then joined back
 		{`(?i)\b(?:huawei|quidway)\b`, []needle{{"huawei", true}, {"quidway", true}}},
 		{`x+Dahua Rtsp`, []needle{{"Dahua Rtsp", false}}},
 		{`(?:abc)?Hikvision`, []needle{{"Hikvision", false}}},
 		{`(?:Hikvision|\d+)-Webs`, []needle{{"-Webs", false}}},
 		{`(?:Hikvision|\d+)`, nil},
+		{`\b(?:HG|EG)8\d{3}`, []needle{{"HG8", false}, {"EG8", false}}},
 	}
 	for _, tt := range tests {
 		got := requiredLiterals(tt.expr)
