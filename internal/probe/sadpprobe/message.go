@@ -1,13 +1,11 @@
 package sadpprobe
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"github.com/coveredtool/covered/internal/probe/wire"
-	"io"
 	"strings"
 )
 
@@ -63,11 +61,11 @@ var errNoDevice = errors.New("sadp: reply names no device (no DeviceDescription,
 // client's) is wire.ErrSkip; anything else must be a <ProbeMatch> that names a
 // device; the raw reply is what the probe reports.
 func parseReply(b []byte) (*reply, error) {
-	if err := checkDepth(b); err != nil {
+	if err := wire.CheckXMLDepth(b, maxDepth); err != nil {
 		return nil, fmt.Errorf("sadp: reply is not XML: %w", err)
 	}
 	var r reply
-	if err := newDecoder(b).Decode(&r); err != nil {
+	if err := wire.XMLDecoder(b).Decode(&r); err != nil {
 		return nil, fmt.Errorf("sadp: reply is not XML: %w", err)
 	}
 	switch r.XMLName.Local {
@@ -88,36 +86,3 @@ func parseReply(b []byte) (*reply, error) {
 // CPU for one 64 KiB datagram of open tags), so deeper input is refused by
 // a cheap token scan before it is decoded.
 const maxDepth = 16
-
-// newDecoder reads any declared charset as bytes: only the structure is
-// checked, and devices declare charsets (GB2312) the standard library does
-// not know.
-func newDecoder(b []byte) *xml.Decoder {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	return dec
-}
-
-// checkDepth scans b's tokens and fails when elements nest deeper than
-// maxDepth or the XML is broken.
-func checkDepth(b []byte) error {
-	dec := newDecoder(b)
-	depth := 0
-	for {
-		tok, err := dec.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			if depth++; depth > maxDepth {
-				return fmt.Errorf("elements nested deeper than %d", maxDepth)
-			}
-		case xml.EndElement:
-			depth--
-		}
-	}
-}

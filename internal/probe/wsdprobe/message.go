@@ -1,13 +1,11 @@
 package wsdprobe
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"github.com/coveredtool/covered/internal/probe/wire"
-	"io"
 	"strings"
 )
 
@@ -91,45 +89,12 @@ type envelope struct {
 // refused by a cheap token scan before it is decoded.
 const maxDepth = 32
 
-// newDecoder reads any declared charset as bytes: only the element
-// structure matters here, and devices declare charsets the standard library
-// does not know.
-func newDecoder(b []byte) *xml.Decoder {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	return dec
-}
-
-// checkDepth scans b's tokens and fails when elements nest deeper than
-// maxDepth or the XML is broken.
-func checkDepth(b []byte) error {
-	dec := newDecoder(b)
-	depth := 0
-	for {
-		tok, err := dec.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			if depth++; depth > maxDepth {
-				return fmt.Errorf("elements nested deeper than %d", maxDepth)
-			}
-		case xml.EndElement:
-			depth--
-		}
-	}
-}
-
 // decodeEnvelope parses one SOAP envelope.
 func decodeEnvelope(b []byte) (*envelope, error) {
-	if err := checkDepth(b); err != nil {
+	if err := wire.CheckXMLDepth(b, maxDepth); err != nil {
 		return nil, err
 	}
-	dec := newDecoder(b)
+	dec := wire.XMLDecoder(b)
 	var env envelope
 	if err := dec.Decode(&env); err != nil {
 		return nil, err
