@@ -13,6 +13,7 @@ package dhipprobe
 import (
 	"context"
 	"fmt"
+
 	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"

@@ -6,13 +6,12 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"net"
-	"net/netip"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"
@@ -39,70 +38,17 @@ func frameOf(size, n1, n2 uint32, body string) []byte {
 
 func reply(body string) []byte { return frameOf(32, uint32(len(body)), uint32(len(body)), body) }
 
-// device is a DHIP responder on loopback; it records requests.
-type device struct {
-	conn *net.UDPConn
-	mu   sync.Mutex // guards reqs
-	reqs [][]byte
-}
-
-func startDevice(t *testing.T, respond func(req []byte) [][]byte) *device {
-	t.Helper()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	dv := &device{conn: conn}
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return
-			}
-			req := append([]byte(nil), buf[:n]...)
-			dv.mu.Lock()
-			dv.reqs = append(dv.reqs, req)
-			dv.mu.Unlock()
-			for _, out := range respond(req) {
-				if _, err := conn.WriteToUDP(out, from); err != nil {
-					return
-				}
-			}
-		}
-	}()
-	return dv
-}
-
-func (dv *device) target() probe.Target {
-	ap := dv.conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
-}
-
-// dialer refuses every host but the target's, as the scanner's does.
-type dialer struct{ allow netip.Addr }
-
-func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil || ap.Addr().Unmap() != d.allow {
-		return nil, fmt.Errorf("dial %s: out of scope", address)
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
 func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, time.Duration, error) {
 	t.Helper()
 	var obs []covered.Observation
 	start := time.Now()
-	err := (&Prober{}).Probe(context.Background(), &dialer{allow: tg.Addr}, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
+	err := (&Prober{}).Probe(context.Background(), &wiretest.Scoped{Allow: tg.Addr}, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
 	return obs, time.Since(start), err
 }
 
 func TestProbeDahuaCamera(t *testing.T) {
-	dv := startDevice(t, func([]byte) [][]byte { return [][]byte{reply(devInfo)} })
-	obs, _, err := run(t, dv.target(), 2*time.Second)
+	dv := wiretest.StartUDPDevice(t, nil, func([]byte) [][]byte { return [][]byte{reply(devInfo)} })
+	obs, _, err := run(t, dv.Target(), 2*time.Second)
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
 	}
@@ -110,13 +56,12 @@ func TestProbeDahuaCamera(t *testing.T) {
 	if !reflect.DeepEqual(obs, want) {
 		t.Errorf("observations:\n got %+v\nwant %+v", obs, want)
 	}
-	dv.mu.Lock()
-	defer dv.mu.Unlock()
+	reqs := dv.Requests()
 	// 32-byte header: size 32, "DHIP", 8 reserved, length 59 twice.
 	wantReq := "20000000" + "44484950" + "0000000000000000" + "3b000000" + "00000000" + "3b000000" + "00000000" +
 		hex.EncodeToString([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`+"\n"))
-	if len(dv.reqs) != 1 || hex.EncodeToString(dv.reqs[0]) != wantReq {
-		t.Errorf("requests % x, want one %s", dv.reqs, wantReq)
+	if len(reqs) != 1 || hex.EncodeToString(reqs[0]) != wantReq {
+		t.Errorf("requests % x, want one %s", reqs, wantReq)
 	}
 }
 
@@ -156,8 +101,8 @@ func TestHostileDevices(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dv := startDevice(t, tc.respond)
-			obs, took, err := run(t, dv.target(), timeout)
+			dv := wiretest.StartUDPDevice(t, nil, tc.respond)
+			obs, took, err := run(t, dv.Target(), timeout)
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("error = %v, want none", err)

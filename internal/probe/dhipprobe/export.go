@@ -2,6 +2,7 @@ package dhipprobe
 
 import (
 	"errors"
+
 	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"

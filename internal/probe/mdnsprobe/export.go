@@ -2,8 +2,9 @@ package mdnsprobe
 
 import (
 	"errors"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/miekg/dns"
 

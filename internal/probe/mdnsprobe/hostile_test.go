@@ -74,7 +74,7 @@ func TestHostileDevices(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := startResponder(t, tc.respond)
-			obs, took, err := run(t, r.target(), timeout)
+			obs, took, err := run(t, r.Target(), timeout)
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("error = %v, want none", err)
@@ -84,9 +84,7 @@ func TestHostileDevices(t *testing.T) {
 			if len(obs) > tc.maxObs {
 				t.Errorf("%d observations, want at most %d", len(obs), tc.maxObs)
 			}
-			r.mu.Lock()
-			n := len(r.queries)
-			r.mu.Unlock()
+			n := len(r.queries())
 			if n > tc.maxQuery {
 				t.Errorf("%d queries sent, want at most %d", n, tc.maxQuery)
 			}

@@ -2,14 +2,12 @@ package mdnsprobe
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"net/netip"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
 
 	"github.com/miekg/dns"
 
@@ -64,45 +62,32 @@ func hikCamera() *zone {
 	}
 }
 
-// responder answers legacy unicast queries from z (RFC 6762 §6.7: unicast
-// to the source port, ID echoed, questions repeated).
-type responder struct {
-	conn    *net.UDPConn
-	mu      sync.Mutex // guards queries
-	queries []*dns.Msg
+// responder answers legacy unicast queries (RFC 6762 §6.7: unicast to the
+// source port, ID echoed, questions repeated); datagrams that are not DNS
+// messages get no answer.
+type responder struct{ *wiretest.UDPDevice }
+
+func startResponder(t *testing.T, respond func(q *dns.Msg, raw []byte) [][]byte) responder {
+	t.Helper()
+	return responder{wiretest.StartUDPDevice(t, nil, func(raw []byte) [][]byte {
+		q := new(dns.Msg)
+		if q.Unpack(raw) != nil {
+			return nil
+		}
+		return respond(q, raw)
+	})}
 }
 
-func startResponder(t *testing.T, respond func(q *dns.Msg, raw []byte) [][]byte) *responder {
-	t.Helper()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	r := &responder{conn: conn}
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return
-			}
-			raw := append([]byte(nil), buf[:n]...)
-			q := new(dns.Msg)
-			if q.Unpack(raw) != nil {
-				continue
-			}
-			r.mu.Lock()
-			r.queries = append(r.queries, q)
-			r.mu.Unlock()
-			for _, out := range respond(q, raw) {
-				if _, err := conn.WriteToUDP(out, from); err != nil {
-					return
-				}
-			}
+// queries are the DNS messages received so far.
+func (r responder) queries() []*dns.Msg {
+	var out []*dns.Msg
+	for _, raw := range r.Requests() {
+		q := new(dns.Msg)
+		if q.Unpack(raw) == nil {
+			out = append(out, q)
 		}
-	}()
-	return r
+	}
+	return out
 }
 
 func (z *zone) respond(q *dns.Msg, _ []byte) [][]byte {
@@ -123,34 +108,17 @@ func (z *zone) respond(q *dns.Msg, _ []byte) [][]byte {
 	return [][]byte{b}
 }
 
-func (r *responder) target() probe.Target {
-	ap := r.conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
-}
-
-// dialer refuses every host but the target's, as the scanner's does.
-type dialer struct{ allow netip.Addr }
-
-func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil || ap.Addr().Unmap() != d.allow {
-		return nil, fmt.Errorf("dial %s: out of scope", address)
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
 func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, time.Duration, error) {
 	t.Helper()
 	var obs []covered.Observation
 	start := time.Now()
-	err := (&Prober{}).Probe(context.Background(), &dialer{allow: tg.Addr}, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
+	err := (&Prober{}).Probe(context.Background(), &wiretest.Scoped{Allow: tg.Addr}, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
 	return obs, time.Since(start), err
 }
 
 func TestProbeHikvisionCamera(t *testing.T) {
 	r := startResponder(t, hikCamera().respond)
-	obs, _, err := run(t, r.target(), 2*time.Second)
+	obs, _, err := run(t, r.Target(), 2*time.Second)
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
 	}
@@ -167,13 +135,12 @@ func TestProbeHikvisionCamera(t *testing.T) {
 	if !reflect.DeepEqual(obs, want) {
 		t.Errorf("observations:\n got %+v\nwant %+v", obs, want)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	// _services, two type PTRs, one TXT+SRV for the instance without extras.
-	if len(r.queries) != 4 {
-		t.Errorf("%d queries, want 4", len(r.queries))
+	queries := r.queries()
+	if len(queries) != 4 {
+		t.Errorf("%d queries, want 4", len(queries))
 	}
-	for _, q := range r.queries {
+	for _, q := range queries {
 		if q.Response || q.RecursionDesired || q.Opcode != dns.OpcodeQuery {
 			t.Errorf("query header: %+v", q.MsgHdr)
 		}
@@ -213,7 +180,7 @@ func TestTXTBytesRoundTrip(t *testing.T) {
 		key(inst, dns.TypeTXT):                {&dns.TXT{Hdr: hdr(inst, dns.TypeTXT), Txt: []string{`ty=Brother "HL" \ x`, "\\255raw"}}},
 	}}
 	r := startResponder(t, z.respond)
-	obs, _, err := run(t, r.target(), 2*time.Second)
+	obs, _, err := run(t, r.Target(), 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/miekg/dns"
 )

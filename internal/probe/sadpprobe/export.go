@@ -2,6 +2,7 @@ package sadpprobe
 
 import (
 	"errors"
+
 	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"

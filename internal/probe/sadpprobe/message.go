@@ -5,8 +5,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 )
 
 // The SADP inquiry. Hikvision publishes no specification of SADP (Search

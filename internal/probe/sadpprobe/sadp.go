@@ -12,6 +12,7 @@ package sadpprobe
 import (
 	"context"
 	"fmt"
+
 	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"

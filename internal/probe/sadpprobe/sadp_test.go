@@ -3,15 +3,13 @@ package sadpprobe
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"net"
-	"net/netip"
 	"reflect"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"
@@ -41,84 +39,30 @@ func uuidOf(req []byte) string {
 	return ""
 }
 
-// device is a SADP responder on loopback; it records requests.
-type device struct {
-	conn *net.UDPConn
-	mu   sync.Mutex // guards reqs
-	reqs [][]byte
-}
-
-func startDevice(t *testing.T, respond func(req []byte) [][]byte) *device {
-	t.Helper()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	dv := &device{conn: conn}
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return
-			}
-			req := append([]byte(nil), buf[:n]...)
-			dv.mu.Lock()
-			dv.reqs = append(dv.reqs, req)
-			dv.mu.Unlock()
-			for _, out := range respond(req) {
-				if _, err := conn.WriteToUDP(out, from); err != nil {
-					return
-				}
-			}
-		}
-	}()
-	return dv
-}
-
-func (dv *device) target() probe.Target {
-	ap := dv.conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
-}
-
-// dialer refuses every host but the target's, as the scanner's does.
-type dialer struct{ allow netip.Addr }
-
-func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil || ap.Addr().Unmap() != d.allow {
-		return nil, fmt.Errorf("dial %s: out of scope", address)
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
 func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, time.Duration, error) {
 	t.Helper()
 	var obs []covered.Observation
 	start := time.Now()
-	err := (&Prober{}).Probe(context.Background(), &dialer{allow: tg.Addr}, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
+	err := (&Prober{}).Probe(context.Background(), &wiretest.Scoped{Allow: tg.Addr}, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
 	return obs, time.Since(start), err
 }
 
 func TestProbeHikvisionCamera(t *testing.T) {
-	dv := startDevice(t, func(req []byte) [][]byte { return [][]byte{probeMatch(uuidOf(req))} })
-	obs, _, err := run(t, dv.target(), 2*time.Second)
+	dv := wiretest.StartUDPDevice(t, nil, func(req []byte) [][]byte { return [][]byte{probeMatch(uuidOf(req))} })
+	obs, _, err := run(t, dv.Target(), 2*time.Second)
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
 	}
-	dv.mu.Lock()
-	defer dv.mu.Unlock()
-	if len(dv.reqs) != 1 {
-		t.Fatalf("%d requests, want 1", len(dv.reqs))
+	reqs := dv.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want 1", len(reqs))
 	}
-	uuid := uuidOf(dv.reqs[0])
+	uuid := uuidOf(reqs[0])
 	if !regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$`).MatchString(uuid) {
 		t.Errorf("inquiry UUID %q is not an uppercase v4 UUID", uuid)
 	}
-	if want := `<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>` + uuid + `</Uuid><Types>inquiry</Types></Probe>`; string(dv.reqs[0]) != want {
-		t.Errorf("inquiry = %q, want %q", dv.reqs[0], want)
+	if want := `<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>` + uuid + `</Uuid><Types>inquiry</Types></Probe>`; string(reqs[0]) != want {
+		t.Errorf("inquiry = %q, want %q", reqs[0], want)
 	}
 	want := []covered.Observation{{Key: "sadp.response", Value: string(probeMatch(uuid))}}
 	if !reflect.DeepEqual(obs, want) {
@@ -160,8 +104,8 @@ func TestHostileDevices(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dv := startDevice(t, tc.respond)
-			obs, took, err := run(t, dv.target(), timeout)
+			dv := wiretest.StartUDPDevice(t, nil, tc.respond)
+			obs, took, err := run(t, dv.Target(), timeout)
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("error = %v, want none", err)

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"net"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/gosnmp/gosnmp"
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
+
 	"github.com/gosnmp/gosnmp"
 
 	"github.com/coveredtool/covered/internal/probe"
@@ -16,27 +18,7 @@ import (
 // with whatever respond returns.
 func startHostile(t *testing.T, respond func(req []byte) [][]byte) probe.Target {
 	t.Helper()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return
-			}
-			for _, out := range respond(append([]byte(nil), buf[:n]...)) {
-				if _, err := conn.WriteToUDP(out, from); err != nil {
-					return
-				}
-			}
-		}
-	}()
-	ap := conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
+	return wiretest.StartUDPDevice(t, nil, respond).Target()
 }
 
 // report builds a Report like the agent's, with the given IDs.

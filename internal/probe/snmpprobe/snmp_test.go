@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/hex"
 	"net"
-	"net/netip"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
 
 	"github.com/gosnmp/gosnmp"
 
@@ -127,32 +128,12 @@ func (a *agent) target() probe.Target {
 	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
 }
 
-// dialer is the test's probe.Dialer: it refuses every address but the
-// target's host, as the scanner's scoped dialer does, and records dials.
-type dialer struct {
-	allow netip.Addr
-	mu    sync.Mutex // guards dials
-	dials []string
-}
-
-func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	d.mu.Lock()
-	d.dials = append(d.dials, network+" "+address)
-	d.mu.Unlock()
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil || ap.Addr().Unmap() != d.allow {
-		return nil, &net.OpError{Op: "dial", Net: network, Err: net.UnknownNetworkError("out of scope")}
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
 // run probes t and returns what was emitted, the error and the duration.
 func run(t *testing.T, tg probe.Target, opt probe.Options) ([]covered.Observation, time.Duration, error) {
 	t.Helper()
 	var obs []covered.Observation
 	start := time.Now()
-	err := (&Prober{}).Probe(context.Background(), &dialer{allow: tg.Addr}, tg, opt, func(o covered.Observation) { obs = append(obs, o) })
+	err := (&Prober{}).Probe(context.Background(), &wiretest.Scoped{Allow: tg.Addr}, tg, opt, func(o covered.Observation) { obs = append(obs, o) })
 	return obs, time.Since(start), err
 }
 

@@ -4,8 +4,9 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"net"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/gosnmp/gosnmp"
 

@@ -1,10 +1,11 @@
 package ssdpprobe
 
 import (
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 )
 
 // FuzzParseReply: any datagram parses or errors without panicking, and a

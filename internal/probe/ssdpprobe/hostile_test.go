@@ -3,11 +3,13 @@ package ssdpprobe
 import (
 	"bytes"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
 
 	"github.com/coveredtool/covered"
 )
@@ -78,8 +80,8 @@ func TestHostileDevices(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dv := startDevice(t, tc.respond)
-			obs, _, took, err := run(t, dv.target(), timeout)
+			dv := wiretest.StartUDPDevice(t, nil, tc.respond)
+			obs, _, took, err := run(t, dv.Target(), timeout)
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("error = %v, want none", err)

@@ -13,9 +13,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/http"
 	"time"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"

@@ -9,10 +9,11 @@ import (
 	"net/netip"
 	"reflect"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"
@@ -43,75 +44,9 @@ func searchReply(location, st string) []byte {
 		"\r\n")
 }
 
-// device is an SSDP responder on loopback.
-type device struct {
-	conn *net.UDPConn
-	mu   sync.Mutex // guards reqs
-	reqs [][]byte
-}
-
-func startDevice(t *testing.T, respond func(req []byte) [][]byte) *device {
+func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, *wiretest.Scoped, time.Duration, error) {
 	t.Helper()
-	return startDeviceOn(t, net.IPv4(127, 0, 0, 1), respond)
-}
-
-func startDeviceOn(t *testing.T, ip net.IP, respond func(req []byte) [][]byte) *device {
-	t.Helper()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: ip})
-	if err != nil {
-		t.Skipf("listen udp %s: %v", ip, err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	dv := &device{conn: conn}
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return
-			}
-			req := append([]byte(nil), buf[:n]...)
-			dv.mu.Lock()
-			dv.reqs = append(dv.reqs, req)
-			dv.mu.Unlock()
-			for _, out := range respond(req) {
-				if _, err := conn.WriteToUDP(out, from); err != nil {
-					return
-				}
-			}
-		}
-	}()
-	return dv
-}
-
-func (dv *device) target() probe.Target {
-	ap := dv.conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
-}
-
-// dialer refuses every host but the target's, like the scanner's scoped
-// dialer, and records what was dialed.
-type dialer struct {
-	allow netip.Addr
-	mu    sync.Mutex // guards dials
-	dials []string
-}
-
-func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	d.mu.Lock()
-	d.dials = append(d.dials, network+" "+address)
-	d.mu.Unlock()
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil || ap.Addr().Unmap() != d.allow {
-		return nil, fmt.Errorf("dial %s: out of scope", address)
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
-func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, *dialer, time.Duration, error) {
-	t.Helper()
-	d := &dialer{allow: tg.Addr}
+	d := &wiretest.Scoped{Allow: tg.Addr}
 	var obs []covered.Observation
 	start := time.Now()
 	err := (&Prober{Settle: 100 * time.Millisecond}).Probe(context.Background(), d, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
@@ -144,14 +79,14 @@ func serveDescription(w http.ResponseWriter, r *http.Request) {
 func TestProbeHikvisionCamera(t *testing.T) {
 	base, hits := describer(t, "127.0.0.1:0", serveDescription)
 	loc := base + "/desc.xml"
-	dv := startDevice(t, func([]byte) [][]byte {
+	dv := wiretest.StartUDPDevice(t, nil, func([]byte) [][]byte {
 		return [][]byte{
 			searchReply(loc, "upnp:rootdevice"),
 			searchReply(loc, "uuid:0a1b2c3d-0000-1000-8000-001122334455"),
 			searchReply(loc, "urn:schemas-upnp-org:device:Basic:1"),
 		}
 	})
-	obs, _, _, err := run(t, dv.target(), 2*time.Second)
+	obs, _, _, err := run(t, dv.Target(), 2*time.Second)
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
 	}
@@ -166,12 +101,11 @@ func TestProbeHikvisionCamera(t *testing.T) {
 	if hits.Load() != 1 {
 		t.Errorf("description fetched %d times, want 1", hits.Load())
 	}
-	tg := dv.target()
+	tg := dv.Target()
 	wantReq := "M-SEARCH * HTTP/1.1\r\nHOST: " + tg.HostPort() + "\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n"
-	dv.mu.Lock()
-	defer dv.mu.Unlock()
-	if len(dv.reqs) != 1 || string(dv.reqs[0]) != wantReq {
-		t.Errorf("requests: %q, want one %q", dv.reqs, wantReq)
+	reqs := dv.Requests()
+	if len(reqs) != 1 || string(reqs[0]) != wantReq {
+		t.Errorf("requests: %q, want one %q", reqs, wantReq)
 	}
 }
 
@@ -179,17 +113,16 @@ func TestProbeHikvisionCamera(t *testing.T) {
 // IPv6 literal of the target.
 func TestIPv6(t *testing.T) {
 	base, hits := describer(t, "[::1]:0", serveDescription)
-	dv := startDeviceOn(t, net.IPv6loopback, func([]byte) [][]byte {
+	dv := wiretest.StartUDPDevice(t, net.IPv6loopback, func([]byte) [][]byte {
 		return [][]byte{searchReply(base+"/desc.xml", "upnp:rootdevice")}
 	})
-	obs, _, _, err := run(t, dv.target(), 2*time.Second)
+	obs, _, _, err := run(t, dv.Target(), 2*time.Second)
 	if err != nil || len(obs) != 2 || obs[1].Value != hikDescription || hits.Load() != 1 {
 		t.Fatalf("obs %+v, err %v, %d fetches", obs, err, hits.Load())
 	}
-	dv.mu.Lock()
-	defer dv.mu.Unlock()
-	if host := "HOST: [::1]:"; !strings.Contains(string(dv.reqs[0]), host) {
-		t.Errorf("request %q lacks %q", dv.reqs[0], host)
+	reqs := dv.Requests()
+	if host := "HOST: [::1]:"; !strings.Contains(string(reqs[0]), host) {
+		t.Errorf("request %q lacks %q", reqs[0], host)
 	}
 }
 
@@ -197,7 +130,7 @@ func TestIPv6(t *testing.T) {
 // fetch budget before the device's own description.
 func TestOwnDescriptionBehindForeignLinks(t *testing.T) {
 	base, hits := describer(t, "127.0.0.1:0", serveDescription)
-	dv := startDevice(t, func([]byte) [][]byte {
+	dv := wiretest.StartUDPDevice(t, nil, func([]byte) [][]byte {
 		return [][]byte{
 			searchReply("http://127.0.0.2:1/a.xml", "upnp:rootdevice"),
 			searchReply("http://127.0.0.3:1/b.xml", "upnp:rootdevice"),
@@ -206,7 +139,7 @@ func TestOwnDescriptionBehindForeignLinks(t *testing.T) {
 			searchReply(base+"/again.xml", "upnp:rootdevice"), // same body: emitted once
 		}
 	})
-	obs, _, _, err := run(t, dv.target(), 2*time.Second)
+	obs, _, _, err := run(t, dv.Target(), 2*time.Second)
 	if err != nil || len(obs) != 2 || obs[1].Path != "/desc.xml" || hits.Load() != 2 {
 		t.Errorf("obs %+v, err %v, %d fetches", obs, err, hits.Load())
 	}
@@ -228,15 +161,15 @@ func TestLocationElsewhereIsNotFetched(t *testing.T) {
 		redirector + "/desc.xml",
 	} {
 		t.Run(loc, func(t *testing.T) {
-			dv := startDevice(t, func([]byte) [][]byte { return [][]byte{searchReply(loc, "upnp:rootdevice")} })
-			obs, d, _, err := run(t, dv.target(), 2*time.Second)
+			dv := wiretest.StartUDPDevice(t, nil, func([]byte) [][]byte { return [][]byte{searchReply(loc, "upnp:rootdevice")} })
+			obs, d, _, err := run(t, dv.Target(), 2*time.Second)
 			if err != nil {
 				t.Fatalf("Probe: %v", err)
 			}
 			if len(obs) != 1 || obs[0].Key != "ssdp.header.server" {
 				t.Errorf("observations: %+v, want only the SERVER header", obs)
 			}
-			for _, dial := range d.dials {
+			for _, dial := range d.Dials() {
 				if strings.Contains(dial, "127.0.0.2") || strings.Contains(dial, "localhost") {
 					t.Errorf("dialed %s", dial)
 				}

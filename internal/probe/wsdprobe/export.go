@@ -2,6 +2,7 @@ package wsdprobe
 
 import (
 	"errors"
+
 	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"

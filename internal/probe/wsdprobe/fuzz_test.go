@@ -1,9 +1,10 @@
 package wsdprobe
 
 import (
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/netip"
 	"testing"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 )
 
 // FuzzParseProbeMatches: any datagram gives matches or an error, never a

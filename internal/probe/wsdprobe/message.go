@@ -5,8 +5,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 )
 
 // Namespaces of the WS-Discovery version ONVIF devices speak: the ONVIF

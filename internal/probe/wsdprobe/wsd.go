@@ -14,10 +14,11 @@ package wsdprobe
 import (
 	"context"
 	"fmt"
-	"github.com/coveredtool/covered/internal/probe/wire"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/probe/wire"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coveredtool/covered/internal/probe/wire/wiretest"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/probe"
 )
@@ -68,27 +70,7 @@ func relatesTo(req []byte) string {
 // startDevice runs a WS-Discovery responder on loopback.
 func startDevice(t *testing.T, respond func(req []byte) [][]byte) probe.Target {
 	t.Helper()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	go func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return
-			}
-			for _, out := range respond(append([]byte(nil), buf[:n]...)) {
-				if _, err := conn.WriteToUDP(out, from); err != nil {
-					return
-				}
-			}
-		}
-	}()
-	ap := conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	return probe.Target{Addr: ap.Addr().Unmap(), Port: ap.Port(), Transport: "udp"}
+	return wiretest.StartUDPDevice(t, nil, respond).Target()
 }
 
 // onvifServer is the device service; it records requests.
@@ -127,28 +109,9 @@ func serveInfo(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprint(w, deviceInfo)
 }
 
-// dialer refuses every host but the target's and records dials.
-type dialer struct {
-	allow netip.Addr
-	mu    sync.Mutex // guards dials
-	dials []string
-}
-
-func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	d.mu.Lock()
-	d.dials = append(d.dials, network+" "+address)
-	d.mu.Unlock()
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil || ap.Addr().Unmap() != d.allow {
-		return nil, fmt.Errorf("dial %s: out of scope", address)
-	}
-	var nd net.Dialer
-	return nd.DialContext(ctx, network, address)
-}
-
-func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, *dialer, time.Duration, error) {
+func run(t *testing.T, tg probe.Target, timeout time.Duration) ([]covered.Observation, *wiretest.Scoped, time.Duration, error) {
 	t.Helper()
-	d := &dialer{allow: tg.Addr}
+	d := &wiretest.Scoped{Allow: tg.Addr}
 	var obs []covered.Observation
 	start := time.Now()
 	err := (&Prober{}).Probe(context.Background(), d, tg, probe.Options{Timeout: timeout}, func(o covered.Observation) { obs = append(obs, o) })
@@ -236,8 +199,8 @@ func TestXAddrsElsewhereAreNotFetched(t *testing.T) {
 	if other.hits.Load() != 0 {
 		t.Errorf("the other host got %d requests", other.hits.Load())
 	}
-	if len(d.dials) != 1 {
-		t.Errorf("dials %v, want only the UDP probe", d.dials)
+	if dials := d.Dials(); len(dials) != 1 {
+		t.Errorf("dials %v, want only the UDP probe", dials)
 	}
 }
 

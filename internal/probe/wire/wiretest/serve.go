@@ -148,28 +148,7 @@ func Send(data []byte) Handler {
 // datagrams reply returns for it, until the test ends.
 func ServeUDP(t testing.TB, reply func(req []byte) [][]byte) netip.AddrPort {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen udp: %v", err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			for _, d := range reply(bytes.Clone(buf[:n])) {
-				pc.WriteTo(d, from)
-			}
-		}
-	})
-	t.Cleanup(func() {
-		pc.Close()
-		wg.Wait()
-	})
-	return netip.MustParseAddrPort(pc.LocalAddr().String())
+	return StartUDPDevice(t, nil, reply).AddrPort()
 }
 
 // Result is what one probe run produced.
