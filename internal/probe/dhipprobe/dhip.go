@@ -12,7 +12,6 @@ package dhipprobe
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/coveredtool/covered/internal/probe/wire"
 
@@ -42,20 +41,11 @@ func (*Prober) Ports() []uint16 { return []uint16{37810} }
 // Probe sends the search and emits the first well-framed reply. Silence is
 // not an error; a reply that is not a DHIP frame with a JSON body is.
 func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt probe.Options, emit probe.Emit) error {
-	conn, err := d.DialContext(ctx, "udp", t.HostPort())
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("dhip: dial %s: %w", t.HostPort(), err)
-	}
-	defer conn.Close()
-	_, err = wire.Exchange(ctx, conn, searchRequest(), wire.ExchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
+	return wire.AskUDP(ctx, d, t, opt, "dhip", searchRequest(), maxReplies, func(b []byte) error {
 		if _, err := parseReply(b); err != nil {
 			return err
 		}
 		emit(covered.Observation{Key: "dhip.response", Value: string(b)})
 		return nil
 	})
-	return err
 }

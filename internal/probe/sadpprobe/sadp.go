@@ -11,7 +11,6 @@ package sadpprobe
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/coveredtool/covered/internal/probe/wire"
 
@@ -41,20 +40,11 @@ func (*Prober) Ports() []uint16 { return []uint16{37020} }
 // Probe sends the inquiry and emits the first ProbeMatch. Silence is not an
 // error; a reply that is not a ProbeMatch is.
 func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt probe.Options, emit probe.Emit) error {
-	conn, err := d.DialContext(ctx, "udp", t.HostPort())
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("sadp: dial %s: %w", t.HostPort(), err)
-	}
-	defer conn.Close()
-	_, err = wire.Exchange(ctx, conn, inquiry(newUUID()), wire.ExchangeEnd(ctx, opt), maxReplies, 0, func(b []byte) error {
+	return wire.AskUDP(ctx, d, t, opt, "sadp", inquiry(newUUID()), maxReplies, func(b []byte) error {
 		if _, err := parseReply(b); err != nil {
 			return err
 		}
 		emit(covered.Observation{Key: "sadp.response", Value: string(b)})
 		return nil
 	})
-	return err
 }

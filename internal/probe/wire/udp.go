@@ -3,6 +3,7 @@ package wire
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -85,4 +86,21 @@ func Exchange(ctx context.Context, conn net.Conn, req []byte, end time.Time, max
 		return taken, nil
 	}
 	return 0, bad
+}
+
+// AskUDP sends req to t over a connected UDP socket from d and hands each
+// reply to accept, as Exchange does. It is the whole exchange of discovery
+// protocols that ask once and read the answer (SADP, DHIP). Silence, and a
+// dial cut short by the context, are not errors; name prefixes dial errors.
+func AskUDP(ctx context.Context, d probe.Dialer, t probe.Target, opt probe.Options, name string, req []byte, maxReplies int, accept func([]byte) error) error {
+	conn, err := d.DialContext(ctx, "udp", t.HostPort())
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("%s: dial %s: %w", name, t.HostPort(), err)
+	}
+	defer conn.Close()
+	_, err = Exchange(ctx, conn, req, ExchangeEnd(ctx, opt), maxReplies, 0, accept)
+	return err
 }
