@@ -1,7 +1,12 @@
-// Package report renders results for people. For now it writes one
-// self-contained HTML page (no external resources, so it opens on an
-// air-gapped machine) listing every identified device with its evidence;
-// the compliance reports (inventory, §889, inquiry) build on it.
+// Package report is the output stage of the pipeline: it renders results
+// for people and for the records a federal contractor keeps.
+//
+// Render writes the compliance reports (inventory, 889, inquiry) in HTML,
+// PDF, CSV, JSON and XLSX from Data, a plain input model the CLI fills from
+// the store; the package never imports the store. HTML writes the one-page
+// report of `covered demo` straight from identifications. Every format is
+// self-contained (no external resources, so reports open on air-gapped
+// machines) and deterministic (the same input gives the same bytes).
 package report
 
 import (
@@ -42,8 +47,9 @@ type view struct {
 	Total  int
 }
 
-// HTML writes the report page. Flagged hosts (covered, then suspected) come
-// first; the rest keep their order.
+// HTML writes the one-page report of `covered demo`: every identified
+// device with its evidence, for a single scan without a store. Flagged
+// hosts (covered, then suspected) come first; the rest keep their order.
 func HTML(w io.Writer, m Meta, ids []covered.Identification) error {
 	rows := append([]covered.Identification(nil), ids...)
 	rank := map[covered.Status]int{covered.StatusCovered: 0, covered.StatusSuspected: 1, covered.StatusNotCovered: 2, covered.StatusUnidentified: 3}
