@@ -21,14 +21,14 @@ type group struct {
 // same maker from different observation keys are independent signals and
 // raise confidence together (1 - Π(1-c)); several values of one key count
 // once, at their strongest.
-func (e *Engine) combine(h *host) covered.Identification {
+func (e *Engine) combine(name string, ev []hostClaim) covered.Identification {
 	id := covered.Identification{
-		Host: h.name, Regimes: []string{}, Review: []string{}, Evidence: []covered.Evidence{},
+		Host: name, Regimes: []string{}, Review: []string{}, Evidence: []covered.Evidence{},
 		RulesVersion: e.Rules.Version(), ListsVersion: e.Lists.Version,
 	}
-	makers := groups(h, "manufacturer")
-	brands := groups(h, "brand")
-	components := groups(h, "component")
+	makers := groups(ev, "manufacturer")
+	brands := groups(ev, "brand")
+	components := groups(ev, "component")
 
 	var top *group
 	if len(makers) > 0 {
@@ -68,8 +68,8 @@ func (e *Engine) combine(h *host) covered.Identification {
 	}
 	pick := func(get func(*claim) string) string {
 		best, bestC := "", -1.0
-		for _, hc := range h.evidence {
-			c := hc.claim()
+		for _, hc := range ev {
+			c := hc.c
 			if v := get(c); v != "" && agree(c) && c.certainty > bestC {
 				best, bestC = v, c.certainty
 			}
@@ -81,10 +81,10 @@ func (e *Engine) combine(h *host) covered.Identification {
 	id.Firmware = pick(func(c *claim) string { return c.firmware })
 	id.DeviceType = pick(func(c *claim) string { return c.deviceType })
 
-	for _, hc := range h.evidence {
-		c := hc.claim()
+	for _, hc := range ev {
+		c := hc.c
 		id.Evidence = append(id.Evidence, covered.Evidence{
-			Key: c.key, Value: hc.m.value, Port: int(hc.port), Path: hc.m.path, Rule: c.rule,
+			Key: c.key, Value: hc.value, Port: int(hc.port), Path: c.path, Rule: c.rule,
 			Says: c.name, Role: c.role, Certainty: c.certainty, Source: c.source,
 		})
 	}
@@ -93,11 +93,11 @@ func (e *Engine) combine(h *host) covered.Identification {
 }
 
 // groups gathers the claims of one role by group, strongest group first.
-func groups(h *host, role string) []*group {
+func groups(ev []hostClaim, role string) []*group {
 	var out []*group
 	byID := map[string]*group{}
-	for _, hc := range h.evidence {
-		c := hc.claim()
+	for _, hc := range ev {
+		c := hc.c
 		if c.role != role {
 			continue
 		}
