@@ -129,6 +129,19 @@ func appendFloat(dst []byte, f float64) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plain8 reports whether the 8 bytes of s are printable ASCII other than
+// '"' and '\\', with the usual word-at-a-time tests for "some byte is less
+// than" and "some byte equals".
+func plain8(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	ctl := (w - 0x20*ones) & ^w // a byte below 0x20
+	quote := w ^ '"'*ones       // zero where a byte is '"'
+	slash := w ^ '\\'*ones      // zero where a byte is '\\'
+	return (w|ctl|(quote-ones)&^quote|(slash-ones)&^slash)&highs == 0
+}
+
 // AppendJSONString appends s as a JSON string the way encoding/json does
 // with HTML escaping off: invalid UTF-8 becomes U+FFFD, control characters
 // and U+2028/U+2029 are escaped.
@@ -136,6 +149,14 @@ func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time: most of what identify writes
+		// (rule sources, banners) needs no escaping at all.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		if b := s[i]; b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' {
 				i++
