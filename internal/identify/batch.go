@@ -44,7 +44,7 @@ type cacheKey struct{ key, path, value string }
 // evidence copy of the value.
 type memo struct {
 	claims []*claim
-	value  string // in the text arena
+	value  textRef
 }
 
 // host is one device's record; its claims are a linked list in the claim
@@ -55,12 +55,12 @@ type host struct {
 	n          int32
 }
 
-// hostClaim is one claim held by one host.
+// hostClaim is one claim held by one host: 24 bytes.
 type hostClaim struct {
 	c     *claim
-	value string // evidence copy of the observed value, in the text arena
-	next  int32  // next claim of the same host, -1 at the end
-	port  uint16 // port of the observation, 0 when none
+	value textRef // evidence copy of the observed value
+	next  int32   // next claim of the same host, -1 at the end
+	port  uint16  // port of the observation, 0 when none
 }
 
 // claimArena holds every host's claims in fixed chunks, so growing it never
@@ -82,25 +82,51 @@ func (a *claimArena) add(hc hostClaim) int32 {
 func (a *claimArena) at(i int32) *hostClaim { return &a.chunks[i>>chunkBits][i&(1<<chunkBits-1)] }
 
 // textArena packs strings into 1 MiB chunks that are never modified once
-// written, so the strings it returns can point into them. Long strings get
-// their own copy.
-type textArena struct{ cur []byte }
+// written, so the strings it returns can point into them.
+type textArena struct{ chunks [][]byte }
 
-const textChunk = 1 << 20
+const (
+	textChunkBits = 20
+	textChunk     = 1 << textChunkBits
+	// maxText is the longest string packed; longer ones (only host names
+	// can be) get their own copy.
+	maxText = 1<<16 - 1
+)
 
-func (a *textArena) add(s string) string {
+// textRef locates a packed string: chunk<<textChunkBits | offset, and length.
+type textRef struct {
+	at uint32
+	n  uint16
+}
+
+func (a *textArena) pack(s string) textRef {
 	if len(s) == 0 {
+		return textRef{}
+	}
+	last := len(a.chunks) - 1
+	if last < 0 || len(a.chunks[last])+len(s) > textChunk {
+		a.chunks = append(a.chunks, make([]byte, 0, textChunk))
+		last++
+	}
+	at := len(a.chunks[last])
+	a.chunks[last] = append(a.chunks[last], s...)
+	return textRef{at: uint32(last<<textChunkBits | at), n: uint16(len(s))}
+}
+
+func (a *textArena) str(r textRef) string {
+	if r.n == 0 {
 		return ""
 	}
-	if len(s) > textChunk/16 {
+	c := a.chunks[r.at>>textChunkBits]
+	return unsafe.String(&c[r.at&(textChunk-1)], int(r.n))
+}
+
+// add packs s and returns it as a string that points into the arena.
+func (a *textArena) add(s string) string {
+	if len(s) > maxText {
 		return strings.Clone(s)
 	}
-	if len(a.cur)+len(s) > cap(a.cur) {
-		a.cur = make([]byte, 0, textChunk)
-	}
-	start := len(a.cur)
-	a.cur = append(a.cur, s...)
-	return unsafe.String(&a.cur[start], len(s))
+	return a.str(a.pack(s))
 }
 
 // NewBatch starts an empty batch.
@@ -159,7 +185,7 @@ func (b *Batch) add(h *host, key, value, path string, port uint16) {
 func (b *Batch) has(h *host, hc *hostClaim) bool {
 	for i := h.head; i >= 0; {
 		x := b.claims.at(i)
-		if x.c == hc.c && x.port == hc.port && x.value == hc.value {
+		if x.c == hc.c && x.port == hc.port && (x.value == hc.value || b.text.str(x.value) == b.text.str(hc.value)) {
 			return true
 		}
 		i = x.next
@@ -175,7 +201,7 @@ func (b *Batch) lookup(key, value, path string) *memo {
 	claims := b.e.observe(key, value, path)
 	m := &memo{}
 	if len(claims) > 0 {
-		m.value = b.text.add(shorten(value))
+		m.value = b.text.pack(shorten(value))
 		m.claims = make([]*claim, len(claims))
 		for i, c := range claims {
 			c.path = path
@@ -232,7 +258,7 @@ func (b *Batch) Each(yield func(covered.Identification) bool) {
 			ev = append(ev, *x)
 			j = x.next
 		}
-		if !yield(b.e.combine(h.name, ev)) {
+		if !yield(b.e.combine(h.name, ev, &b.text)) {
 			return
 		}
 	}

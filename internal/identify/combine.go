@@ -26,7 +26,7 @@ type keyScore struct {
 // same maker from different observation keys are independent signals and
 // raise confidence together (1 - Π(1-c)); several values of one key count
 // once, at their strongest.
-func (e *Engine) combine(name string, ev []hostClaim) covered.Identification {
+func (e *Engine) combine(name string, ev []hostClaim, text *textArena) covered.Identification {
 	id := covered.Identification{
 		Host: name, Regimes: []string{}, Review: []string{}, Evidence: []covered.Evidence{},
 		RulesVersion: e.Rules.Version(), ListsVersion: e.Lists.Version,
@@ -89,7 +89,7 @@ func (e *Engine) combine(name string, ev []hostClaim) covered.Identification {
 	for _, hc := range ev {
 		c := hc.c
 		id.Evidence = append(id.Evidence, covered.Evidence{
-			Key: c.key, Value: hc.value, Port: int(hc.port), Path: c.path, Rule: c.rule,
+			Key: c.key, Value: text.str(hc.value), Port: int(hc.port), Path: c.path, Rule: c.rule,
 			Says: c.name, Role: c.role, Certainty: c.certainty, Source: c.source,
 		})
 	}
