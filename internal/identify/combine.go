@@ -28,7 +28,7 @@ type keyScore struct {
 // once, at their strongest.
 func (e *Engine) combine(name string, ev []hostClaim, text *textArena) covered.Identification {
 	id := covered.Identification{
-		Host: name, Regimes: []string{}, Review: []string{}, Evidence: []covered.Evidence{},
+		Host: name, Regimes: []string{}, Review: []string{}, Evidence: make([]covered.Evidence, 0, len(ev)),
 		RulesVersion: e.Rules.Version(), ListsVersion: e.Lists.Version,
 	}
 	makers := groups(ev, "manufacturer")
