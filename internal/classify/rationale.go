@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/policy"
@@ -102,10 +103,29 @@ func evidencePhrase(id *covered.Identification, subject string) string {
 	return strings.ToUpper(s[:1]) + s[1:] + " " + verb + " " + subject
 }
 
+// listings memoizes listing: the phrase depends only on the lists and the
+// entity, and every covered host of a large network asks for it.
+var listings sync.Map // listingKey → string
+
+type listingKey struct {
+	l  *policy.Lists
+	id string
+}
+
 func listing(l *policy.Lists, ent *policy.Entity) string {
 	if ent == nil {
 		return "a covered list names its maker"
 	}
+	k := listingKey{l, ent.ID}
+	if s, ok := listings.Load(k); ok {
+		return s.(string)
+	}
+	s := describeListing(l, ent)
+	listings.Store(k, s)
+	return s
+}
+
+func describeListing(l *policy.Lists, ent *policy.Entity) string {
 	var parts []string
 	for _, rid := range l.RegimesFor(ent.ID) {
 		for _, r := range l.Regimes {

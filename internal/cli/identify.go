@@ -66,10 +66,12 @@ func (p Program) identify(files []string, out *outFlags, know *knowFlags, thresh
 		return err
 	}
 	batch := eng.NewBatch()
+	mem := newMemoryGuard()
+	defer mem.release()
 	var res outcome
 	rejected := 0
 	for _, name := range files {
-		n, err := p.readObservations(name, batch)
+		n, err := p.readObservations(name, batch, mem)
 		rejected += n
 		if err != nil {
 			return err
@@ -138,7 +140,7 @@ func newEngine(know *knowFlags) (*identify.Engine, error) {
 
 // readObservations streams one input into the batch and returns how many
 // records it rejected. Rejections and notes go to stderr as FILE:LINE.
-func (p Program) readObservations(name string, batch *identify.Batch) (int, error) {
+func (p Program) readObservations(name string, batch *identify.Batch, mem *memoryGuard) (int, error) {
 	var in io.Reader = p.Stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -168,6 +170,7 @@ func (p Program) readObservations(name string, batch *identify.Batch) (int, erro
 			fmt.Fprintf(p.Stderr, "%s (note)\n", n)
 		}
 		batch.Add(o)
+		mem.tick()
 	}
 }
 

@@ -314,7 +314,9 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 			}
 		}
 		tally.add(*id, threshold)
-		if err := rows.Write(*id); err != nil {
+		// Flush per host: a scan is slow enough that whoever reads the
+		// output should see each device as it is found.
+		if err := errors.Join(rows.Write(*id), rows.Flush()); err != nil {
 			werr = err
 		}
 	}

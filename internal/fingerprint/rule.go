@@ -56,7 +56,7 @@ type Rule struct {
 	line    int
 	re      *regexp.Regexp
 	pathRE  *regexp.Regexp
-	needles []needle // every match contains one of these; nil when unknown
+	needles [][]needle // every match contains one literal of each set; nil when unknown
 }
 
 // Example is a value a rule must match, with the fields it must extract.

@@ -97,21 +97,28 @@ rules:
 }
 
 func TestRequiredLiterals(t *testing.T) {
+	type set = []needle
 	tests := []struct {
 		expr string
-		want []needle
+		want [][]needle
 	}{
-		{`^SSH-\d\.\d+-HUAWEI[-_]`, []needle{{"-HUAWEI", false}}},
-		{`(?i)huawei versatile routing`, []needle{{"huawei versatile routing", true}}},
-		{`(?i)^ZXHN (?P<model>H\d+)`, []needle{{"zxhn ", true}}},
+		{`^SSH-\d\.\d+-HUAWEI[-_]`, []set{{{"-HUAWEI", false}}, {{"SSH-", false}}}},
+		{`(?i)huawei versatile routing`, []set{{{"huawei versatile routing", true}}}},
+		{`(?i)^ZXHN (?P<model>H\d+)`, []set{{{"zxhn ", true}}, {{"h0", true}, {"h1", true}, {"h2", true}, {"h3", true}, {"h4", true}, {"h5", true}, {"h6", true}, {"h7", true}, {"h8", true}, {"h9", true}}}},
 		{`a|b`, nil}, // too short to help
-		{`(?:ZXHN|ZXV10)`, []needle{{"ZXHN", false}, {"ZXV10", false}}}, // factored as ZX(?:HN|V10), then joined back
-		{`(?i)\b(?:huawei|quidway)\b`, []needle{{"huawei", true}, {"quidway", true}}},
-		{`x+Dahua Rtsp`, []needle{{"Dahua Rtsp", false}}},
-		{`(?:abc)?Hikvision`, []needle{{"Hikvision", false}}},
-		{`(?:Hikvision|\d+)-Webs`, []needle{{"-Webs", false}}},
+		{`(?:ZXHN|ZXV10)`, []set{{{"ZXHN", false}, {"ZXV10", false}}}}, // factored as ZX(?:HN|V10), then joined back
+		{`(?i)\b(?:huawei|quidway)\b`, []set{{{"huawei", true}, {"quidway", true}}}},
+		{`x+Dahua Rtsp`, []set{{{"Dahua Rtsp", false}}}},
+		{`(?:abc)?Hikvision`, []set{{{"Hikvision", false}}}},
+		{`(?:Hikvision|\d+)-Webs`, []set{{{"-Webs", false}}}},
 		{`(?:Hikvision|\d+)`, nil},
-		{`\b(?:HG|EG)8\d{3}`, []needle{{"HG8", false}, {"EG8", false}}},
+		// Small classes join their neighbours: H[GNS]|EG, then 8.
+		{`\b(?:HG|EG|HS|HN)8\d{3}`, []set{{{"HG8", false}, {"EG8", false}, {"HN8", false}, {"HS8", false}}}},
+		// Two required parts: both must be present.
+		{`(?i)\bHuawei[- ]?3Com\b`, []set{{{"huawei", true}}, {{"3com", true}}}},
+		// Mixed case-folding joins as folded needles; the case-sensitive
+		// part stays required on its own.
+		{`Huawei(?i:ONT)`, []set{{{"huaweiont", true}}, {{"Huawei", false}}}},
 	}
 	for _, tt := range tests {
 		got := requiredLiterals(tt.expr)

@@ -2,14 +2,17 @@ package identify
 
 import (
 	"sort"
+	"strings"
+	"unsafe"
 
 	"github.com/coveredtool/covered"
 )
 
-// maxCache bounds the memo of (key, path, value) → claims. Values repeat a
-// lot across hosts (one firmware banner on a thousand cameras); when the memo
-// is full it is dropped and refilled, so memory stays bounded.
-const maxCache = 1 << 16
+// maxCache bounds the memo of (key, path, value) → claims and the table of
+// interned claims. Values repeat a lot across hosts (one firmware banner on a
+// thousand cameras); when a table is full it is dropped and refilled, so
+// memory stays bounded.
+const maxCache = 1 << 14
 
 // maxClaimsPerHost bounds evidence kept per host, so a host that sends the
 // same kind of value a million times cannot grow without limit.
@@ -17,87 +20,175 @@ const maxClaimsPerHost = 64
 
 // Batch accumulates observations per host and then yields identifications
 // in order of first appearance. Memory grows with the number of hosts and the
-// evidence they gave, not with the number of observations.
+// evidence they gave, not with the number of observations, and is laid out
+// for networks of hundreds of thousands of hosts: host names and evidence
+// values are packed into large byte chunks (no per-string objects for the
+// garbage collector to trace), each host is one small record, each claim a
+// 32-byte entry in a chunked arena, and claims are interned so that the
+// thousand values that say "Huawei, HG8245H" share one.
 type Batch struct {
-	e       *Engine
-	hosts   []*host
-	index   map[string]*host
-	cache   map[cacheKey]*memo
-	shared  map[claim][]claim // interned single claims, see lookup
-	unknown map[string]int
+	e        *Engine
+	hosts    []host
+	index    map[string]int32
+	claims   claimArena
+	text     textArena
+	cache    map[cacheKey]*memo
+	interned map[claim]*claim
+	sayings  map[says]*says
+	unknown  map[string]int
 }
 
 type cacheKey struct{ key, path, value string }
 
-// memo is the shared result for one distinct value: claims, the evidence
-// copy of the value and its path, so hosts with the same value share memory.
+// memo is the cached result for one distinct value: its claims and the
+// evidence copy of the value.
 type memo struct {
-	claims []claim
-	value  string
-	path   string
+	claims []*claim
+	value  textRef
 }
 
+// host is one device's record; its claims are a linked list in the claim
+// arena, in the order they were added.
 type host struct {
-	name     string
-	evidence []hostClaim
-	dropped  int
+	name       string // in the text arena
+	head, tail int32  // claim arena indexes, -1 when empty
+	n          int32
 }
 
-// hostClaim is one claim held by one host: 24 bytes, since a network of
-// 200,000 hosts holds a million of them.
+// hostClaim is one claim held by one host: 24 bytes.
 type hostClaim struct {
-	m    *memo
-	i    int32 // index into m.claims
-	port int32
+	c     *claim
+	value textRef // evidence copy of the observed value
+	next  int32   // next claim of the same host, -1 at the end
+	port  uint16  // port of the observation, 0 when none
 }
 
-func (hc hostClaim) claim() *claim { return &hc.m.claims[hc.i] }
+// claimArena holds every host's claims in fixed chunks, so growing it never
+// copies (a doubling slice would briefly need twice the memory).
+type claimArena struct{ chunks [][]hostClaim }
+
+const chunkBits = 14
+
+func (a *claimArena) add(hc hostClaim) int32 {
+	last := len(a.chunks) - 1
+	if last < 0 || len(a.chunks[last]) == cap(a.chunks[last]) {
+		a.chunks = append(a.chunks, make([]hostClaim, 0, 1<<chunkBits))
+		last++
+	}
+	a.chunks[last] = append(a.chunks[last], hc)
+	return int32(last<<chunkBits | (len(a.chunks[last]) - 1))
+}
+
+func (a *claimArena) at(i int32) *hostClaim { return &a.chunks[i>>chunkBits][i&(1<<chunkBits-1)] }
+
+// textArena packs strings into 1 MiB chunks that are never modified once
+// written, so the strings it returns can point into them.
+type textArena struct{ chunks [][]byte }
+
+const (
+	textChunkBits = 20
+	textChunk     = 1 << textChunkBits
+	// maxText is the longest string packed; longer ones (only host names
+	// can be) get their own copy.
+	maxText = 1<<16 - 1
+)
+
+// textRef locates a packed string: chunk<<textChunkBits | offset, and length.
+type textRef struct {
+	at uint32
+	n  uint16
+}
+
+func (a *textArena) pack(s string) textRef {
+	if len(s) == 0 {
+		return textRef{}
+	}
+	last := len(a.chunks) - 1
+	if last < 0 || len(a.chunks[last])+len(s) > textChunk {
+		a.chunks = append(a.chunks, make([]byte, 0, textChunk))
+		last++
+	}
+	at := len(a.chunks[last])
+	a.chunks[last] = append(a.chunks[last], s...)
+	return textRef{at: uint32(last<<textChunkBits | at), n: uint16(len(s))}
+}
+
+func (a *textArena) str(r textRef) string {
+	if r.n == 0 {
+		return ""
+	}
+	c := a.chunks[r.at>>textChunkBits]
+	return unsafe.String(&c[r.at&(textChunk-1)], int(r.n))
+}
+
+// add packs s and returns it as a string that points into the arena.
+func (a *textArena) add(s string) string {
+	if len(s) > maxText {
+		return strings.Clone(s)
+	}
+	return a.str(a.pack(s))
+}
 
 // NewBatch starts an empty batch.
 func (e *Engine) NewBatch() *Batch {
-	return &Batch{e: e, index: map[string]*host{}, cache: map[cacheKey]*memo{}, shared: map[claim][]claim{}, unknown: map[string]int{}}
+	return &Batch{e: e, index: map[string]int32{}, cache: map[cacheKey]*memo{}, interned: map[claim]*claim{}, sayings: map[says]*says{}, unknown: map[string]int{}}
 }
 
 // Add records one observation. Keys outside the vocabulary are counted
 // (see Unknown) and otherwise ignored.
 func (b *Batch) Add(o covered.Observation) {
-	h := b.index[o.Host]
-	if h == nil {
-		h = &host{name: o.Host}
-		b.index[o.Host] = h
-		b.hosts = append(b.hosts, h)
+	hi, ok := b.index[o.Host]
+	if !ok {
+		hi = int32(len(b.hosts))
+		name := b.text.add(o.Host)
+		b.hosts = append(b.hosts, host{name: name, head: -1, tail: -1})
+		b.index[name] = hi
 	}
 	if _, known := covered.Keys[o.Key]; !known {
 		b.unknown[o.Key]++
 		return
 	}
-	b.add(h, o.Key, o.Value, o.Path, int32(o.Port))
+	port := uint16(0)
+	if o.Port > 0 && o.Port <= 65535 {
+		port = uint16(o.Port)
+	}
+	h := &b.hosts[hi]
+	b.add(h, o.Key, o.Value, o.Path, port)
 	if o.MAC != "" && o.Key != "mac" {
 		b.add(h, "mac", o.MAC, "", 0)
 	}
 }
 
-func (b *Batch) add(h *host, key, value, path string, port int32) {
+func (b *Batch) add(h *host, key, value, path string, port uint16) {
 	m := b.lookup(key, value, path)
-	for i := range m.claims {
-		hc := hostClaim{m: m, i: int32(i), port: port}
+	for _, c := range m.claims {
+		hc := hostClaim{c: c, value: m.value, port: port, next: -1}
 		switch {
-		case h.has(hc):
+		case b.has(h, &hc):
 			// The same claim from the same value: duplicates do not
 			// inflate evidence.
-		case len(h.evidence) >= maxClaimsPerHost:
-			h.dropped++
+		case h.n >= maxClaimsPerHost:
+			// Enough evidence for one host; the rest adds nothing.
 		default:
-			h.evidence = append(h.evidence, hc)
+			at := b.claims.add(hc)
+			if h.tail < 0 {
+				h.head = at
+			} else {
+				b.claims.at(h.tail).next = at
+			}
+			h.tail = at
+			h.n++
 		}
 	}
 }
 
-func (h *host) has(hc hostClaim) bool {
-	for _, x := range h.evidence {
-		if x == hc {
+func (b *Batch) has(h *host, hc *hostClaim) bool {
+	for i := h.head; i >= 0; {
+		x := b.claims.at(i)
+		if x.c == hc.c && x.port == hc.port && (x.value == hc.value || b.text.str(x.value) == b.text.str(hc.value)) {
 			return true
 		}
+		i = x.next
 	}
 	return false
 }
@@ -108,22 +199,14 @@ func (b *Batch) lookup(key, value, path string) *memo {
 		return m
 	}
 	claims := b.e.observe(key, value, path)
-	// Distinct values often say the same thing (every MAC of one block,
-	// every banner of one product line without a version field): share one
-	// copy of such a claim instead of one per value. Bounded like the cache.
-	if len(claims) == 1 {
-		if c, ok := b.shared[claims[0]]; ok {
-			claims = c
-		} else {
-			if len(b.shared) >= maxCache {
-				clear(b.shared)
-			}
-			b.shared[claims[0]] = claims
-		}
-	}
-	m := &memo{claims: claims}
+	m := &memo{}
 	if len(claims) > 0 {
-		m.value, m.path = shorten(value), path
+		m.value = b.text.pack(shorten(value))
+		m.claims = make([]*claim, len(claims))
+		for i, c := range claims {
+			c.path = path
+			m.claims[i] = b.intern(c)
+		}
 	}
 	if len(value) <= 4096 { // long bodies rarely repeat; do not pin them
 		if len(b.cache) >= maxCache {
@@ -132,6 +215,29 @@ func (b *Batch) lookup(key, value, path string) *memo {
 		b.cache[ck] = m
 	}
 	return m
+}
+
+// intern returns the shared copy of c: distinct values often say the same
+// thing (every MAC of one block, every banner of one product line without a
+// version field).
+func (b *Batch) intern(c claim) *claim {
+	if s, ok := b.sayings[*c.says]; ok {
+		c.says = s
+	} else {
+		if len(b.sayings) >= maxCache {
+			clear(b.sayings)
+		}
+		b.sayings[*c.says] = c.says
+	}
+	if p, ok := b.interned[c]; ok {
+		return p
+	}
+	if len(b.interned) >= maxCache {
+		clear(b.interned)
+	}
+	p := &c
+	b.interned[c] = p
+	return p
 }
 
 // Unknown returns the number of observations per key outside the vocabulary.
@@ -143,8 +249,16 @@ func (b *Batch) Len() int { return len(b.hosts) }
 // Each calls yield with the identification of every host, in order of first
 // appearance, until yield returns false. The caller classifies them.
 func (b *Batch) Each(yield func(covered.Identification) bool) {
-	for _, h := range b.hosts {
-		if !yield(b.e.combine(h)) {
+	var ev []hostClaim
+	for i := range b.hosts {
+		h := &b.hosts[i]
+		ev = ev[:0]
+		for j := h.head; j >= 0; {
+			x := b.claims.at(j)
+			ev = append(ev, *x)
+			j = x.next
+		}
+		if !yield(b.e.combine(h.name, ev, &b.text)) {
 			return
 		}
 	}

@@ -12,23 +12,28 @@ const minConflict = 0.3
 
 type group struct {
 	id    string
-	best  *claim             // strongest claim, gives the displayed name
-	byKey map[string]float64 // strongest certainty per observation key
-	order int
+	best  *claim     // strongest claim, gives the displayed name
+	byKey []keyScore // strongest certainty per observation key, sorted by key
+	conf  float64
+}
+
+type keyScore struct {
+	key string
+	c   float64
 }
 
 // combine turns one host's claims into an identification. Claims about the
 // same maker from different observation keys are independent signals and
 // raise confidence together (1 - Π(1-c)); several values of one key count
 // once, at their strongest.
-func (e *Engine) combine(h *host) covered.Identification {
+func (e *Engine) combine(name string, ev []hostClaim, text *textArena) covered.Identification {
 	id := covered.Identification{
-		Host: h.name, Regimes: []string{}, Review: []string{}, Evidence: []covered.Evidence{},
+		Host: name, Regimes: []string{}, Review: []string{}, Evidence: make([]covered.Evidence, 0, len(ev)),
 		RulesVersion: e.Rules.Version(), ListsVersion: e.Lists.Version,
 	}
-	makers := groups(h, "manufacturer")
-	brands := groups(h, "brand")
-	components := groups(h, "component")
+	makers := groups(ev, "manufacturer")
+	brands := groups(ev, "brand")
+	components := groups(ev, "component")
 
 	var top *group
 	if len(makers) > 0 {
@@ -68,8 +73,8 @@ func (e *Engine) combine(h *host) covered.Identification {
 	}
 	pick := func(get func(*claim) string) string {
 		best, bestC := "", -1.0
-		for _, hc := range h.evidence {
-			c := hc.claim()
+		for _, hc := range ev {
+			c := hc.c
 			if v := get(c); v != "" && agree(c) && c.certainty > bestC {
 				best, bestC = v, c.certainty
 			}
@@ -81,10 +86,10 @@ func (e *Engine) combine(h *host) covered.Identification {
 	id.Firmware = pick(func(c *claim) string { return c.firmware })
 	id.DeviceType = pick(func(c *claim) string { return c.deviceType })
 
-	for _, hc := range h.evidence {
-		c := hc.claim()
+	for _, hc := range ev {
+		c := hc.c
 		id.Evidence = append(id.Evidence, covered.Evidence{
-			Key: c.key, Value: hc.m.value, Port: int(hc.port), Path: hc.m.path, Rule: c.rule,
+			Key: c.key, Value: text.str(hc.value), Port: int(hc.port), Path: c.path, Rule: c.rule,
 			Says: c.name, Role: c.role, Certainty: c.certainty, Source: c.source,
 		})
 	}
@@ -93,45 +98,61 @@ func (e *Engine) combine(h *host) covered.Identification {
 }
 
 // groups gathers the claims of one role by group, strongest group first.
-func groups(h *host, role string) []*group {
+// A host has a handful of groups and keys, so slices beat maps here.
+func groups(ev []hostClaim, role string) []*group {
 	var out []*group
-	byID := map[string]*group{}
-	for _, hc := range h.evidence {
-		c := hc.claim()
+	for _, hc := range ev {
+		c := hc.c
 		if c.role != role {
 			continue
 		}
-		g := byID[c.group]
+		var g *group
+		for _, x := range out {
+			if x.id == c.group {
+				g = x
+				break
+			}
+		}
 		if g == nil {
-			g = &group{id: c.group, byKey: map[string]float64{}, order: len(out)}
-			byID[c.group] = g
+			g = &group{id: c.group}
 			out = append(out, g)
 		}
 		if g.best == nil || c.certainty > g.best.certainty {
 			g.best = c
 		}
-		if c.certainty > g.byKey[c.key] {
-			g.byKey[c.key] = c.certainty
+		found := false
+		for i := range g.byKey {
+			if g.byKey[i].key == c.key {
+				g.byKey[i].c = max(g.byKey[i].c, c.certainty)
+				found = true
+				break
+			}
+		}
+		if !found {
+			g.byKey = append(g.byKey, keyScore{c.key, c.certainty})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].confidence() > out[j].confidence() })
+	for _, g := range out {
+		sort.Slice(g.byKey, func(i, j int) bool { return g.byKey[i].key < g.byKey[j].key })
+		// Independent signals: 1 - Π(1-c), in key order so that the
+		// result does not depend on the order evidence arrived in.
+		miss := 1.0
+		for _, k := range g.byKey {
+			miss *= 1 - k.c
+		}
+		g.conf = 1 - miss
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].conf > out[j].conf })
 	return out
 }
 
-func (g *group) confidence() float64 {
-	miss := 1.0
-	for _, c := range g.byKey {
-		miss *= 1 - c
-	}
-	return 1 - miss
-}
+func (g *group) confidence() float64 { return g.conf }
 
 func (g *group) keys() []string {
 	keys := make([]string, 0, len(g.byKey))
-	for k := range g.byKey {
-		keys = append(keys, k)
+	for _, k := range g.byKey {
+		keys = append(keys, k.key)
 	}
-	sort.Strings(keys)
 	return keys
 }
 

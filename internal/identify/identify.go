@@ -54,8 +54,19 @@ func (e *Engine) vocabulary() vocabulary {
 	return e.vocab
 }
 
-// claim is what one rule or table says about a device from one value.
+// claim is what one rule or table says about a device from one value: who
+// made it and how sure the rule is (shared by every value a rule maps to the
+// same maker), and the parts read from this value.
 type claim struct {
+	*says
+	product  string
+	model    string
+	firmware string
+	path     string // HTTP path or OID of the observation, part of the evidence
+}
+
+// says is the part of a claim that depends on the rule and the maker only.
+type says struct {
 	role       string // "manufacturer", "brand" or "component"
 	name       string // canonical company name
 	group      string // claims with the same group agree (same covered entity or company)
@@ -63,9 +74,6 @@ type claim struct {
 	rule       string
 	key        string // observation key, or the derived key for parts of a raw reply
 	source     string
-	product    string
-	model      string
-	firmware   string
 	deviceType string
 }
 
@@ -100,19 +108,17 @@ func (e *Engine) rules(key, value, path string) []claim {
 	if !ok {
 		return nil
 	}
-	base := claim{
-		certainty: res.Certainty, rule: res.Rule.ID, key: key, source: res.Rule.Source,
-		product: res.Product, model: res.Model, firmware: res.Firmware, deviceType: res.DeviceType,
-	}
 	var out []claim
 	add := func(role, name string) {
 		if name == "" {
 			return
 		}
-		c := base
-		c.role = role
-		c.name, c.group = e.canonical(name)
-		out = append(out, c)
+		canon, group := e.canonical(name)
+		out = append(out, claim{
+			says: &says{role: role, name: canon, group: group, certainty: res.Certainty, rule: res.Rule.ID,
+				key: key, source: res.Rule.Source, deviceType: res.DeviceType},
+			product: res.Product, model: res.Model, firmware: res.Firmware,
+		})
 	}
 	add("manufacturer", res.Manufacturer)
 	add("brand", res.Brand)
@@ -171,7 +177,7 @@ func (e *Engine) registrant(key, org string, certainty float64, rule, source str
 	if name == "" {
 		return nil
 	}
-	return []claim{{role: "manufacturer", name: name, group: group, certainty: certainty, rule: rule, key: key, source: source}}
+	return []claim{{says: &says{role: "manufacturer", name: name, group: group, certainty: certainty, rule: rule, key: key, source: source}}}
 }
 
 func (e *Engine) userAgent(parse func(string) useragent.Device, key, v string) []claim {
@@ -191,9 +197,11 @@ func (e *Engine) userAgent(parse func(string) useragent.Device, key, v string) [
 	if !fingerprint.DeviceTypes[dt] {
 		dt = ""
 	}
-	return []claim{{role: "manufacturer", name: name, group: group, certainty: c, rule: "useragent:" + d.Via,
-		key: key, source: "ua-parser/uap-core device regexes and covered's own User-Agent tokens",
-		model: d.Model, deviceType: dt, product: d.OS}}
+	return []claim{{
+		says: &says{role: "manufacturer", name: name, group: group, certainty: c, rule: "useragent:" + d.Via,
+			key: key, source: "ua-parser/uap-core device regexes and covered's own User-Agent tokens", deviceType: dt},
+		model: d.Model, product: d.OS,
+	}}
 }
 
 // canonical maps a rule's or table's company name to the policy's canonical

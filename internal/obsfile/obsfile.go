@@ -59,6 +59,11 @@ type Reader struct {
 	line  int
 	buf   []byte
 	notes []Note
+	// parseFast's state: the record, a buffer for unescaping, and shared
+	// copies of repeated short values.
+	fast     fastRecord
+	scratch  []byte
+	interned map[string]string
 }
 
 // NewReader reads observations from r; name appears in errors ("-" for stdin).
@@ -156,7 +161,19 @@ type lenientRecord struct {
 
 func (r *Reader) parse(raw []byte) (covered.Observation, error) {
 	var rec record
-	if err := json.Unmarshal(raw, &rec); err != nil {
+	if r.parseFast(raw, &r.fast) {
+		f := &r.fast
+		rec = record{Port: f.port, Transport: f.transport, Path: f.path, Source: f.source, Seen: f.seen, IP: f.ip, MAC: f.mac}
+		if f.hasHost {
+			rec.Host = &f.host
+		}
+		if f.hasKey {
+			rec.Key = &f.key
+		}
+		if f.hasValue {
+			rec.Value = &f.value
+		}
+	} else if err := json.Unmarshal(raw, &rec); err != nil {
 		var te *json.UnmarshalTypeError
 		if !errors.As(err, &te) || te.Field != "value" {
 			return covered.Observation{}, fmt.Errorf("invalid JSON: %v", jsonReason(err))

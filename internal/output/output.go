@@ -5,6 +5,8 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -65,31 +67,57 @@ type Column[T any] struct {
 
 // Writer writes rows of type T. JSON formats encode T itself; csv and table
 // use the columns. Rows stream in jsonl, json and csv; the table is aligned
-// and therefore written at Close.
+// and therefore written at Close. Output is buffered: Flush pushes what is
+// written so far (a scan does after each host), Close pushes the rest.
 type Writer[T any] struct {
 	f     Format
-	w     io.Writer
+	bw    *bufio.Writer
 	cols  []Column[T]
 	enc   *json.Encoder
+	jbuf  bytes.Buffer
+	buf   []byte // the row being written
 	csv   *csv.Writer
 	tab   *tabwriter.Writer
 	n     int
 	begun bool
 }
 
+// appender is a row type that writes its JSON form itself, faster than
+// reflection and byte-identical to encoding/json without HTML escaping
+// (covered.Identification does).
+type appender interface{ AppendJSON([]byte) []byte }
+
 // New starts writing rows to w in format f.
 func New[T any](w io.Writer, f Format, cols []Column[T]) *Writer[T] {
-	out := &Writer[T]{f: f, w: w, cols: cols}
+	out := &Writer[T]{f: f, bw: bufio.NewWriterSize(w, 64<<10), cols: cols}
 	switch f {
 	case JSONL, JSON:
-		out.enc = json.NewEncoder(w)
+		out.enc = json.NewEncoder(&out.jbuf)
 		out.enc.SetEscapeHTML(false)
 	case CSV:
-		out.csv = csv.NewWriter(w)
+		out.csv = csv.NewWriter(out.bw)
 	case Table:
-		out.tab = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		out.tab = tabwriter.NewWriter(out.bw, 2, 4, 2, ' ', 0)
 	}
 	return out
+}
+
+// writeJSON writes row, and a newline when nl is set.
+func (o *Writer[T]) writeJSON(row *T, nl bool) error {
+	if a, ok := any(row).(appender); ok {
+		o.buf = a.AppendJSON(o.buf[:0])
+	} else {
+		o.jbuf.Reset()
+		if err := o.enc.Encode(row); err != nil {
+			return err
+		}
+		o.buf = append(o.buf[:0], bytes.TrimSuffix(o.jbuf.Bytes(), []byte("\n"))...)
+	}
+	if nl {
+		o.buf = append(o.buf, '\n')
+	}
+	_, err := o.bw.Write(o.buf)
+	return err
 }
 
 // Write writes one row.
@@ -97,22 +125,17 @@ func (o *Writer[T]) Write(row T) error {
 	o.n++
 	switch o.f {
 	case JSONL:
-		return o.enc.Encode(row)
+		return o.writeJSON(&row, true)
 	case JSON:
 		sep := ",\n"
 		if !o.begun {
 			sep = "[\n"
 			o.begun = true
 		}
-		if _, err := io.WriteString(o.w, sep); err != nil {
+		if _, err := o.bw.WriteString(sep); err != nil {
 			return err
 		}
-		b, err := json.Marshal(row)
-		if err != nil {
-			return err
-		}
-		_, err = o.w.Write(b)
-		return err
+		return o.writeJSON(&row, false)
 	case CSV:
 		if !o.begun {
 			o.begun = true
@@ -136,6 +159,17 @@ func (o *Writer[T]) Write(row T) error {
 	return fmt.Errorf("unknown format %q", o.f)
 }
 
+// Flush writes out the rows buffered so far.
+func (o *Writer[T]) Flush() error {
+	if o.csv != nil {
+		o.csv.Flush()
+		if err := o.csv.Error(); err != nil {
+			return err
+		}
+	}
+	return o.bw.Flush()
+}
+
 // Close finishes the output (closing bracket, flush).
 func (o *Writer[T]) Close() error {
 	switch o.f {
@@ -144,18 +178,19 @@ func (o *Writer[T]) Close() error {
 		if !o.begun {
 			s = "[]\n"
 		}
-		_, err := io.WriteString(o.w, s)
-		return err
+		if _, err := o.bw.WriteString(s); err != nil {
+			return err
+		}
 	case CSV:
 		if !o.begun {
 			o.csv.Write(o.names(false))
 		}
-		o.csv.Flush()
-		return o.csv.Error()
 	case Table:
-		return o.tab.Flush()
+		if err := o.tab.Flush(); err != nil {
+			return err
+		}
 	}
-	return nil
+	return o.Flush()
 }
 
 // Count is the number of rows written.
