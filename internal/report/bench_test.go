@@ -18,7 +18,7 @@ func large() Data {
 		{"Dahua", "Dahua", "IPC-HDW2431T", "ip-camera"},
 		{"ZTE", "ZTE", "ZXHN F670L", "ont"},
 	}
-	states := []RemediationState{StateOpen, StateInProgress, StateMitigated, StateRemoved, StateFalsePositive}
+	states := []RemediationState{StateOpen, StateReplacing, StateAcceptedRisk, StateReplacedVerified, StateFalsePositive}
 	base := ts("2026-06-01T00:00:00Z")
 	d.Assets = make([]Asset, 100_000)
 	d.Findings = make([]Finding, 0, 10_000)

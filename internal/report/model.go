@@ -140,19 +140,19 @@ type RemediationState string
 // Remediation states. Anything else (including "") is treated as open, so
 // an unknown state can never hide a finding.
 const (
-	StateOpen          RemediationState = "open"
-	StateInProgress    RemediationState = "in_progress"
-	StateMitigated     RemediationState = "mitigated"      // still present, use restricted (isolated, purpose changed)
-	StateRemoved       RemediationState = "removed"        // taken out of use
-	StateFalsePositive RemediationState = "false_positive" // reviewed: not covered equipment
-	StateRiskAccepted  RemediationState = "risk_accepted"  // kept, e.g. under a waiver
+	StateOpen             RemediationState = "open"
+	StateReplacing        RemediationState = "replacing"
+	StateReplaced         RemediationState = "replaced"          // said replaced, not yet confirmed by a scan
+	StateReplacedVerified RemediationState = "replaced_verified" // a later scan of its scope no longer sees it
+	StateFalsePositive    RemediationState = "false_positive"    // reviewed: not covered equipment
+	StateAcceptedRisk     RemediationState = "accepted_risk"     // kept, with a reason and an expiry
 )
 
 // Open reports whether the finding still needs action. Open findings are
 // the ones the trend chart and the overdue marks are about.
 func (s RemediationState) Open() bool {
 	switch s {
-	case StateMitigated, StateRemoved, StateFalsePositive, StateRiskAccepted:
+	case StateReplaced, StateReplacedVerified, StateFalsePositive, StateAcceptedRisk:
 		return false
 	}
 	return true

@@ -169,11 +169,11 @@ func orWord(s, w string) string {
 }
 
 var stateWords = map[RemediationState]string{
-	StateOpen:         "No mitigation yet",
-	StateInProgress:   "Mitigation in progress",
-	StateMitigated:    "Mitigated (use restricted)",
-	StateRemoved:      "Removed from use",
-	StateRiskAccepted: "Retained (risk accepted)",
+	StateOpen:             "No mitigation yet",
+	StateReplacing:        "Replacement in progress",
+	StateReplaced:         "Replaced (awaiting confirmation by a later scan)",
+	StateReplacedVerified: "Replaced; a later scan of its scope no longer sees it",
+	StateAcceptedRisk:     "Retained (risk accepted)",
 }
 
 // mitigation is the "readily available information about mitigation
