@@ -42,8 +42,15 @@ func listPackages(t *testing.T) []pkg {
 var (
 	inner = []string{"internal/probe", "internal/safedial", "internal/scan", "internal/fingerprint",
 		"internal/identify", "internal/policy", "internal/classify", "internal/importer", "internal/oui",
-		"internal/pen", "internal/useragent", "internal/obsfile", "internal/lab"}
-	outer = []string{"internal/store", "internal/server", "internal/report", "internal/cli", "internal/output"}
+		"internal/pen", "internal/useragent", "internal/obsfile", "internal/lab", "internal/targets"}
+	outer = []string{"internal/store", "internal/server", "internal/report", "internal/cli", "internal/output", "internal/config"}
+	// apart lists outer layers that must not reach each other: the store
+	// keeps data and the report renders a plain model, so either can change
+	// without the other; the CLI and server join them.
+	apart = map[string][]string{
+		"internal/store":  {"internal/report", "internal/server", "internal/cli"},
+		"internal/report": {"internal/store", "internal/server", "internal/cli"},
+	}
 )
 
 func under(path, prefix string) bool {
@@ -72,6 +79,13 @@ func TestImportDirections(t *testing.T) {
 				for _, o := range outer {
 					if under(d, o) {
 						t.Errorf("%s (a pipeline stage) depends on %s (an outer layer)", p.ImportPath, d)
+					}
+				}
+			}
+			for from, tos := range apart {
+				for _, to := range tos {
+					if under(p.ImportPath, from) && under(d, to) {
+						t.Errorf("%s depends on %s; they are kept apart", p.ImportPath, d)
 					}
 				}
 			}
