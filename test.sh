@@ -21,6 +21,19 @@ if [ "$(id -u)" -ne 0 ] && [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_star
   $sudo sysctl -q -w net.ipv4.ip_unprivileged_port_start=21
 fi
 
+# The store tests run against PostgreSQL too: install, start and prepare a
+# local server (loopback only) unless COVERED_TEST_POSTGRES already names one.
+# Under CI (CI=true) a missing PostgreSQL fails the store tests; it never
+# skips them.
+if [ -z "${COVERED_TEST_POSTGRES:-}" ]; then
+  echo "== postgresql (internal/store/testdata/pg-setup.sh)"
+  if dsn="$(internal/store/testdata/pg-setup.sh)"; then
+    export COVERED_TEST_POSTGRES="$dsn"
+  else
+    echo "test.sh: could not prepare PostgreSQL; its store tests will fail under CI=true and be skipped otherwise"
+  fi
+fi
+
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi

@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 	"unsafe"
@@ -275,7 +276,18 @@ func shorten(v string) string {
 	return v[:cut] + "…"
 }
 
-// sortByCertainty orders evidence strongest first, keeping input order for ties.
+// sortByCertainty orders evidence strongest first; ties by key, rule, value
+// and port, so that two scans of the same device, whose replies arrive in
+// different orders, give the same identification.
 func sortByCertainty(ev []covered.Evidence) {
-	sort.SliceStable(ev, func(i, j int) bool { return ev[i].Certainty > ev[j].Certainty })
+	sort.SliceStable(ev, func(i, j int) bool {
+		a, b := &ev[i], &ev[j]
+		if a.Certainty != b.Certainty {
+			return a.Certainty > b.Certainty
+		}
+		if c := cmp.Or(strings.Compare(a.Key, b.Key), strings.Compare(a.Rule, b.Rule), strings.Compare(a.Value, b.Value)); c != 0 {
+			return c < 0
+		}
+		return a.Port < b.Port
+	})
 }

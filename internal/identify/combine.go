@@ -75,7 +75,9 @@ func (e *Engine) combine(name string, ev []hostClaim, text *textArena) covered.I
 		best, bestC := "", -1.0
 		for _, hc := range ev {
 			c := hc.c
-			if v := get(c); v != "" && agree(c) && c.certainty > bestC {
+			// Ties go to the smaller value, so that the answer does not
+			// depend on the order replies arrived in.
+			if v := get(c); v != "" && agree(c) && (c.certainty > bestC || c.certainty == bestC && v < best) {
 				best, bestC = v, c.certainty
 			}
 		}
@@ -117,7 +119,7 @@ func groups(ev []hostClaim, role string) []*group {
 			g = &group{id: c.group}
 			out = append(out, g)
 		}
-		if g.best == nil || c.certainty > g.best.certainty {
+		if g.best == nil || c.certainty > g.best.certainty || c.certainty == g.best.certainty && c.name < g.best.name {
 			g.best = c
 		}
 		found := false
@@ -142,7 +144,12 @@ func groups(ev []hostClaim, role string) []*group {
 		}
 		g.conf = 1 - miss
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].conf > out[j].conf })
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].conf != out[j].conf {
+			return out[i].conf > out[j].conf
+		}
+		return out[i].id < out[j].id
+	})
 	return out
 }
 
