@@ -163,11 +163,9 @@ type Result struct {
 // some rule needs it; it is computed once and kept for the next rules.
 // The regular expression runs only when the value contains one of the
 // rule's required literals.
-func (r *Rule) apply(value string, lower *string, path string) (Result, bool) {
+// apply runs the rule on a value that passed its literal prefilter.
+func (r *Rule) apply(value string, path string) (Result, bool) {
 	if r.pathRE != nil && !r.pathRE.MatchString(path) {
-		return Result{}, false
-	}
-	if !mayMatch(r.needles, value, lower) {
 		return Result{}, false
 	}
 	// Most values that pass the literal prefilter still do not match;

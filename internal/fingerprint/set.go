@@ -27,8 +27,18 @@ var builtinFS embed.FS
 type Set struct {
 	version string
 	byKey   map[string][]*Rule
+	index   map[string]*needleIndex // literal prefilter per key, see Match
 	vendors map[string]bool
 	files   []string
+}
+
+// indexNeedles builds the per-key literal index once the rules are final.
+func (s *Set) indexNeedles() *Set {
+	s.index = map[string]*needleIndex{}
+	for k, rules := range s.byKey {
+		s.index[k] = newNeedleIndex(rules)
+	}
+	return s
 }
 
 // file is the YAML layout of one rule file.
@@ -80,7 +90,7 @@ func Load(fsys fs.FS, dir, version string) (*Set, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return s, nil
+	return s.indexNeedles(), nil
 }
 
 func (s *Set) loadFile(fsys fs.FS, name string, ids map[string]string) error {
@@ -146,7 +156,7 @@ func (s *Set) Overlay(user *Set) *Set {
 		out.vendors[v] = true
 	}
 	out.files = append(append(out.files, user.files...), s.files...)
-	return out
+	return out.indexNeedles()
 }
 
 // Vendors returns the vendor vocabulary, sorted.
@@ -193,8 +203,18 @@ func (s *Set) Match(key, value, path string) (Result, bool) {
 		return Result{}, false
 	}
 	lower := "" // lower-cased on first need
-	for _, r := range rules {
-		if res, ok := r.apply(value, &lower, path); ok {
+	// One pass over the value finds which literal sets it hits; a rule
+	// whose sets are not all hit cannot match and its expression is skipped.
+	x := s.index[key]
+	var hits hitSet
+	if x != nil {
+		x.hits(value, &lower, &hits)
+	}
+	for i, r := range rules {
+		if x != nil && !x.passes(i, r, &hits) || x == nil && !mayMatch(r.needles, value, &lower) {
+			continue
+		}
+		if res, ok := r.apply(value, path); ok {
 			return res, true
 		}
 	}

@@ -154,3 +154,61 @@ func TestPrefilterAgreesWithRegexp(t *testing.T) {
 		}
 	}
 }
+
+// needleIndexAgrees checks that the one-pass literal index answers every
+// rule of key as mayMatch does for value.
+func needleIndexAgrees(t *testing.T, s *Set, key, value string) {
+	t.Helper()
+	x := s.index[key]
+	if x == nil {
+		return
+	}
+	var hits hitSet
+	lowerIdx := ""
+	x.hits(value, &lowerIdx, &hits)
+	for i, r := range s.Rules(key) {
+		lower := ""
+		if got, want := x.passes(i, r, &hits), mayMatch(r.needles, value, &lower); got != want {
+			t.Fatalf("rule %s on %q: index says %v, mayMatch %v (needles %v)", r.ID, value, got, want, r.needles)
+		}
+	}
+}
+
+// TestNeedleIndexAgrees: the index gives mayMatch's answers on every
+// example and negative of every rule, in upper and lower case too.
+func TestNeedleIndexAgrees(t *testing.T) {
+	s, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range s.Keys() {
+		for _, r := range s.Rules(key) {
+			for _, ex := range r.Examples {
+				for _, v := range []string{ex.Value, strings.ToUpper(ex.Value), strings.ToLower(ex.Value), "x" + ex.Value[min(1, len(ex.Value)):]} {
+					needleIndexAgrees(t, s, key, v)
+				}
+			}
+			for _, v := range r.Negatives {
+				needleIndexAgrees(t, s, key, v)
+			}
+		}
+	}
+}
+
+func FuzzNeedleIndex(f *testing.F) {
+	s, err := Builtin()
+	if err != nil {
+		f.Fatal(err)
+	}
+	keys := s.Keys()
+	for i, key := range keys {
+		for _, r := range s.Rules(key) {
+			for _, ex := range r.Examples {
+				f.Add(uint8(i), ex.Value)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, k uint8, value string) {
+		needleIndexAgrees(t, s, keys[int(k)%len(keys)], value)
+	})
+}
