@@ -63,6 +63,8 @@ var errSilent = errors.New("")
 type Program struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+
+	g *globals // set by Run: --db, --config
 }
 
 // Run runs the command line with the process's standard input and returns
@@ -73,6 +75,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // Run executes args (without the program name) and returns the exit status.
 func (p Program) Run(ctx context.Context, args []string) int {
+	p.g = &globals{}
 	root := p.root()
 	root.SetArgs(nmapArgs(args))
 	err := root.ExecuteContext(ctx)
@@ -116,6 +119,7 @@ covered carriers — proves each finding with evidence, and says how sure it is.
 	root.SetErr(p.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{ExitUsage, err} })
 	root.CompletionOptions.HiddenDefaultCmd = true
+	p.g.register(root)
 	var cpuProfile string
 	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` (for developers)")
 	root.PersistentFlags().MarkHidden("cpuprofile")
@@ -148,7 +152,8 @@ covered carriers — proves each finding with evidence, and says how sure it is.
 			}
 		}
 	}
-	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.scanCmd(), p.labCmd(), p.demoCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd())
+	root.AddCommand(p.identifyCmd(), p.listsCmd(), p.scanCmd(), p.labCmd(), p.demoCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd(),
+		p.runsCmd(), p.assetsCmd(), p.findingsCmd(), p.findingCmd(), p.diffCmd(), p.exportCmd(), p.reidentifyCmd(), p.reportCmd())
 	return root
 }
 

@@ -1,20 +1,24 @@
 package cli
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/config"
+	"github.com/coveredtool/covered/internal/identify"
 	"github.com/coveredtool/covered/internal/lab"
 	"github.com/coveredtool/covered/internal/output"
 	"github.com/coveredtool/covered/internal/report"
 	"github.com/coveredtool/covered/internal/scan"
+	"github.com/coveredtool/covered/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -32,7 +36,9 @@ device lab (emulated covered and look-alike devices on 127.10.0.x), scans it
 with the default safe settings plus the SNMP community "public" (the lab's
 agents answer to it, as many real devices do; a real scan sends no community
 unless you give one), prints what it found, scores it against the lab's ground
-truth, and writes a self-contained HTML report.`,
+truth, and writes the self-contained HTML inventory report (as 'covered report'
+would) of a throwaway store holding only the demo scan; with --db the scan is
+recorded there instead.`,
 		Example: `  covered demo
   covered demo --count 200 --report /tmp/demo.html`,
 		Args: args(cobra.NoArgs),
@@ -41,7 +47,7 @@ truth, and writes a self-contained HTML report.`,
 		},
 	}
 	lf.register(cmd, 0)
-	cmd.Flags().StringVar(&reportPath, "report", "covered-demo.html", "write the HTML report to `FILE`")
+	cmd.Flags().StringVar(&reportPath, "report", "covered-demo.html", "write the HTML inventory report to `FILE`")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no table; only the summary lines")
 	return cmd
 }
@@ -69,6 +75,7 @@ func (p Program) demo(cmd *cobra.Command, lf *labFlags, reportPath string, quiet
 	start := time.Now()
 	var mu sync.Mutex
 	var ids []covered.Identification
+	var scanObs []covered.Observation
 	_, runErr := scan.Run(ctx, plan.config(sf), func(r scan.Result) {
 		if len(r.Observations) == 0 {
 			return
@@ -76,6 +83,7 @@ func (p Program) demo(cmd *cobra.Command, lf *labFlags, reportPath string, quiet
 		id := identifyHost(eng, r.Observations)
 		mu.Lock()
 		ids = append(ids, id)
+		scanObs = append(scanObs, r.Observations...)
 		mu.Unlock()
 	})
 	took := time.Since(start)
@@ -99,21 +107,52 @@ func (p Program) demo(cmd *cobra.Command, lf *labFlags, reportPath string, quiet
 		}
 	}
 	fmt.Fprintln(p.Stderr, demoScore(l.Devices(), ids))
-	f, err := os.Create(reportPath)
-	if err != nil {
-		return fmt.Errorf("create report: %w", err)
-	}
-	err = report.HTML(f, report.Meta{
-		Title: "covered demo: device lab scan", Scope: target, Ports: portsString(plan), Started: start,
-		Duration: took.Round(time.Millisecond), Tool: "covered " + toolVersion(),
-		RulesVersion: eng.Rules.Version(), ListsVersion: eng.Lists.Version,
-		Notes: []string{"The devices are emulated on loopback addresses by `covered lab`; their replies come from public sources."},
-	}, ids)
-	if err = errors.Join(err, f.Close()); err != nil {
+	if err := p.demoReport(ctx, ids, scanObs, target, plan, eng, start, reportPath); err != nil {
 		return err
 	}
 	fmt.Fprintf(p.Stderr, "demo: scanned in %s; report written to %s\n", took.Round(time.Millisecond), reportPath)
 	return nil
+}
+
+// demoReport records the demo scan as a run in a store and writes the
+// inventory report of that store to path. The store is a fresh SQLite file
+// in a temporary directory unless --db was given, so that the demo never
+// adds emulated devices to the user's inventory.
+func (p Program) demoReport(ctx context.Context, ids []covered.Identification, obs []covered.Observation, target string,
+	plan *scanPlan, eng *identify.Engine, start time.Time, path string) error {
+	dsn := p.g.db
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "covered-demo")
+		if err != nil {
+			return fmt.Errorf("demo store: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		dsn = filepath.Join(dir, "demo.db")
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("demo store: %w", err)
+	}
+	defer st.Close()
+	run, err := st.BeginRun(ctx, store.Run{Kind: store.RunScan, Started: start, Scope: strings.Fields(target),
+		Ports: portsString(plan), Options: map[string]any{"demo": true, "snmp_community": []string{"public"}},
+		ToolVersion: toolVersion(), RulesVersion: eng.Rules.Version(), ListsVersion: eng.Lists.Version,
+		Notes: "covered demo: emulated devices on loopback"})
+	if err != nil {
+		return fmt.Errorf("demo store: %w", err)
+	}
+	if err := st.Ingest(ctx, run, obs, ids); err != nil {
+		return fmt.Errorf("demo store: %w", err)
+	}
+	if _, err := st.FinishRun(ctx, run, store.RunComplete, store.RunCounts{}); err != nil {
+		return fmt.Errorf("demo store: %w", err)
+	}
+	d, err := buildReportData(ctx, st, &config.Config{}, reportScope{runs: []int64{run}})
+	if err != nil {
+		return fmt.Errorf("demo report: %w", err)
+	}
+	d.Title = "covered demo: device lab scan"
+	return writeReport(p.Stdout, path, report.KindInventory, report.FormatHTML, d)
 }
 
 func portsString(plan *scanPlan) string { return plan.ports.String() }

@@ -39,6 +39,8 @@ type scanFlags struct {
 	communities          []string
 	observations         string
 	noNeighbor           bool
+	noStore              bool
+	site                 string
 	// --broadcast (see broadcastPhase)
 	broadcast  bool
 	interfaces []string
@@ -60,6 +62,8 @@ func (f *scanFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.communities, "snmp-community", nil, "SNMP v1/v2c `COMMUNITY` to try (secret; repeatable; none by default: only SNMPv3 engine discovery is sent)")
 	fl.StringVar(&f.observations, "observations", "", "also write the raw observations to `FILE` (JSON Lines)")
 	fl.BoolVar(&f.noNeighbor, "no-neighbor", false, "do not read MAC addresses from the neighbor (ARP) table")
+	fl.BoolVar(&f.noStore, "no-store", false, "do not record the run in the inventory store (--db)")
+	fl.StringVar(&f.site, "site", "", "record the run under site `NAME` (default: the config's site holding every target)")
 	fl.BoolVar(&f.broadcast, "broadcast", false, "first discover whole local segments by multicast/broadcast (SSDP, WS-Discovery, mDNS, SADP, DHIP); replies outside the targets are dropped; with no targets the scope is the interfaces' subnets")
 	fl.StringArrayVar(&f.interfaces, "interface", nil, "with --broadcast, send on this interface `NAME` (repeatable; default: every up, non-loopback, multicast-capable interface with IPv4)")
 	fl.SetNormalizeFunc(nmapSpellings)
@@ -123,6 +127,9 @@ Targets as nmap takes them: addresses, CIDRs (10.0.0.0/24), ranges
 			if err != nil {
 				return err
 			}
+			if err := p.configDefaults(cmd, &sf, &know); err != nil {
+				return err
+			}
 			return p.scan(cmd.Context(), a, &sf, &out, &know, threshold)
 		},
 	}
@@ -135,9 +142,10 @@ Targets as nmap takes them: addresses, CIDRs (10.0.0.0/24), ranges
 
 // scanPlan is a parsed, validated scan request.
 type scanPlan struct {
-	spec   *targets.Spec
-	ports  targets.Ports
-	dialer *safedial.Dialer
+	spec       *targets.Spec
+	ports      targets.Ports
+	exclusions []string
+	dialer     *safedial.Dialer
 	// --broadcast: the interfaces, and whether the scope came from their
 	// subnets (no targets given).
 	broadcastIfs []broadcast.Interface
@@ -186,6 +194,12 @@ func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanP
 		}
 		exclude = append(exclude, list...)
 	}
+	// The config file's exclusions always apply; --exclude adds to them.
+	cfg, err := p.g.conf()
+	if err != nil {
+		return nil, err
+	}
+	exclude = append(exclude, cfg.Exclude...)
 	spec, err := targets.Parse(ctx, net.DefaultResolver, include, exclude)
 	if errors.Is(err, targets.ErrNoTargets) {
 		return nil, usageErr("no targets in scope after exclusions")
@@ -209,7 +223,7 @@ func (p Program) plan(ctx context.Context, args []string, sf *scanFlags) (*scanP
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	return &scanPlan{spec: spec, ports: ports, dialer: dialer, broadcastIfs: bcIfs, subnetScope: subnetScope}, nil
+	return &scanPlan{spec: spec, ports: ports, exclusions: exclude, dialer: dialer, broadcastIfs: bcIfs, subnetScope: subnetScope}, nil
 }
 
 // config is the engine configuration of a plan.
@@ -286,6 +300,12 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 	if err != nil {
 		return err
 	}
+	var rec *recorder
+	if !sf.noStore {
+		if rec, err = p.beginScanRecord(ctx, args, plan, sf, eng); err != nil {
+			return err
+		}
+	}
 	prog := newProgress(p.Stderr, out.quiet, cfg.Total)
 	tally := &scanTally{counts: map[covered.Status]int{}}
 	var mu sync.Mutex // guards rows, obsw and werr
@@ -314,6 +334,9 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 			}
 		}
 		tally.add(*id, threshold)
+		if rec != nil {
+			rec.add(ctx, r.Observations, *id)
+		}
 		// Flush per host: a scan is slow enough that whoever reads the
 		// output should see each device as it is found.
 		if err := errors.Join(rows.Write(*id), rows.Flush()); err != nil {
@@ -327,6 +350,13 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 		}
 	}
 	prog.finish()
+	if rec != nil {
+		res, err := rec.finish(ctx, 0)
+		werr = errors.Join(werr, err)
+		if !out.quiet && err == nil {
+			p.reportRecorded(res)
+		}
+	}
 	werr = errors.Join(werr, rows.Close(), closeOut())
 	if obsClose != nil {
 		werr = errors.Join(werr, obsClose())
