@@ -47,7 +47,7 @@ func TestRemediationVerifiedByScan(t *testing.T) {
 		t.Skip("scans the device lab")
 	}
 	db := filepath.Join(t.TempDir(), "inv.db")
-	l := startTestLab(t, "127.32.0.1", false, "hikvision-ipc", "juniper-switch")
+	l := startTestLab(t, "127.35.0.1", false, "hikvision-ipc", "juniper-switch")
 	targets := labTargets(l)
 	scan := append([]string{"scan", "-q", "--no-neighbor", "--db", db, "--format", "jsonl", "--site", "lab"}, targets...)
 
@@ -128,7 +128,7 @@ func TestSecretsStayOut(t *testing.T) {
 	const secret = "s3cr3t-Community-9f27"
 	dir := t.TempDir()
 	db := filepath.Join(dir, "secret.db")
-	l := startTestLab(t, "127.33.0.1", false, "huawei-switch", "hikvision-ipc")
+	l := startTestLab(t, "127.36.0.1", false, "huawei-switch", "hikvision-ipc")
 	args := append([]string{"scan", "--no-neighbor", "--db", db, "--format", "jsonl", "--snmp-community", secret}, labTargets(l)...)
 	code, out, stderr := run(t, "", args...)
 	if code != ExitOK {

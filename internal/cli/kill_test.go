@@ -26,7 +26,7 @@ func TestScanKilledLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scans the device lab two dozen times")
 	}
-	l := startTestLab(t, "127.31.0.1", false)
+	l := startTestLab(t, "127.34.0.1", false)
 	db := filepath.Join(t.TempDir(), "killed.db")
 	args := append([]string{"scan", "-q", "--format", "jsonl", "--no-neighbor", "--db", db, "--timeout", "2s",
 		"--connect-timeout", "1s", "--profile", "quick"}, labTargets(l)...)

@@ -47,95 +47,39 @@ func readJSONL[T any](t testing.TB, path string) []T {
 	return out
 }
 
-// scenarioClock maps the wall-clock times the store stamps on its own
-// (run ends, identifications, remediation changes) to scenario times. The
-// store's clock is not settable from outside the package, so the scenario
-// marks, before each step, the wall time and the scenario time it stands
-// for; a stored wall time then becomes the scenario time of its step plus
-// one second per distinct earlier stamp of that step.
+// scenarioClock is the store's clock in the scenario: each step sets the
+// scenario time, and every time the store stamps after it is that time plus
+// one second per earlier stamp of the step.
 type scenarioClock struct {
-	wall, at []time.Time
+	at   time.Time
+	tick time.Duration
 }
 
-func (c *scenarioClock) step(at string) {
-	c.wall = append(c.wall, time.Now().UTC().Truncate(time.Microsecond))
-	c.at = append(c.at, mustTime(at))
-}
+func (c *scenarioClock) step(at string) { c.at, c.tick = mustTime(at), 0 }
 
-// remap rewrites every wall-clock time of an export (a string field that
-// parses as RFC 3339 and falls between the first step and now) to its
-// scenario time.
-func (c *scenarioClock) remap(t *testing.T, export []byte) []byte {
-	t.Helper()
-	end := time.Now()
-	var rows []map[string]any
-	var stamps []time.Time
-	for line := range bytes.Lines(export) {
-		var m map[string]any
-		if err := json.Unmarshal(line, &m); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range m {
-			if s, ok := v.(string); ok {
-				if w, err := time.Parse(time.RFC3339Nano, s); err == nil && !w.Before(c.wall[0]) && !w.After(end) {
-					stamps = append(stamps, w)
-				}
-			}
-		}
-		rows = append(rows, m)
-	}
-	slices.SortFunc(stamps, time.Time.Compare)
-	stamps = slices.Compact(stamps)
-	mapped := map[time.Time]time.Time{}
-	for i, w := range stamps {
-		step := 0
-		for step+1 < len(c.wall) && !c.wall[step+1].After(w) {
-			step++
-		}
-		n := 0
-		for j := i - 1; j >= 0 && !stamps[j].Before(c.wall[step]); j-- {
-			n++
-		}
-		mapped[w] = c.at[step].Add(time.Duration(n) * time.Second)
-	}
-	var out bytes.Buffer
-	for _, m := range rows {
-		for k, v := range m {
-			if s, ok := v.(string); ok {
-				if w, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					if to, ok := mapped[w]; ok {
-						m[k] = to.Format(time.RFC3339Nano)
-					}
-				}
-			}
-		}
-		line, err := json.Marshal(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out.Write(append(line, '\n'))
-	}
-	return out.Bytes()
+func (c *scenarioClock) now() time.Time {
+	t := c.at.Add(c.tick)
+	c.tick += time.Second
+	return t
 }
 
 // reportStore builds, through the store API, a month of work over the
 // example network: two scans, a DHCP import, remediation (a replacement a
 // later scan verifies, an accepted risk, a false positive) and an
-// interrupted scan; then it rewrites the store's own timestamps to scenario
-// times (scenarioClock) and returns a store restored from that export, so
+// interrupted scan. The store's clock is the scenario's (scenarioClock), so
 // that every time a report shows is fixed.
 func reportStore(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "build.db"))
+	path := filepath.Join(t.TempDir(), "report.db")
+	var clock scenarioClock
+	st, err := store.Open(ctx, path, store.WithClock(clock.now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	obs := readJSONL[covered.Observation](t, "testdata/report/observations.jsonl")
 	ids := readJSONL[covered.Identification](t, "testdata/report/identifications.jsonl")
-	var clock scenarioClock
 	run := func(at string, r store.Run, status store.RunStatus, hosts ...string) int64 {
 		t.Helper()
 		clock.step(at)
@@ -206,21 +150,6 @@ func reportStore(t *testing.T) string {
 	run("2024-03-18T09:00:00Z", scan2, store.RunComplete, "10.20.0.1", "10.20.1.40", "10.20.0.254", "10.30.0.1")
 	scan3 := store.Run{Kind: store.RunScan, Scope: []string{"10.30.0.0/16"}, Ports: "default"}
 	run("2024-04-20T09:00:00Z", scan3, store.RunInterrupted, "10.30.0.1")
-	clock.step("2024-04-21T00:00:00Z")
-
-	var export bytes.Buffer
-	if err := st.Export(ctx, &export); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "report.db")
-	fixed, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fixed.Close()
-	if err := fixed.Import(ctx, bytes.NewReader(clock.remap(t, export.Bytes())), "test"); err != nil {
-		t.Fatal(err)
-	}
 	return path
 }
 
@@ -480,7 +409,7 @@ func TestDemoReport(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "demo.html")
 	start := time.Now()
-	code, _, stderr := run(t, "", "demo", "-q", "--base", "127.33.0.1", "--device", "hikvision-ipc", "--device", "cisco-router", "--report", page)
+	code, _, stderr := run(t, "", "demo", "-q", "--base", "127.37.0.1", "--device", "hikvision-ipc", "--device", "cisco-router", "--report", page)
 	if code != ExitOK {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
@@ -489,7 +418,7 @@ func TestDemoReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"covered demo: device lab scan", "Hikvision", "Findings", "127.33.0.1"} {
+	for _, want := range []string{"covered demo: device lab scan", "Hikvision", "Findings", "127.37.0.1"} {
 		if !bytes.Contains(data, []byte(want)) {
 			t.Errorf("demo report lacks %q", want)
 		}
@@ -498,7 +427,7 @@ func TestDemoReport(t *testing.T) {
 		t.Error("the demo wrote into the default inventory")
 	}
 	db := filepath.Join(dir, "demo.db")
-	if code, _, stderr := run(t, "", "--db", db, "demo", "-q", "--base", "127.33.0.1", "--device", "hikvision-ipc", "--report", page); code != ExitOK {
+	if code, _, stderr := run(t, "", "--db", db, "demo", "-q", "--base", "127.37.0.1", "--device", "hikvision-ipc", "--report", page); code != ExitOK {
 		t.Fatalf("demo --db exit %d: %s", code, stderr)
 	}
 	if code, out, stderr := run(t, "", "--db", db, "runs", "--format", "csv"); code != ExitOK || strings.Count(out, "\n") != 2 {
@@ -573,4 +502,58 @@ type countingWriter int
 func (c *countingWriter) Write(p []byte) (int, error) {
 	*c += countingWriter(len(p))
 	return len(p), nil
+}
+
+// TestReportFindingDates sets a finding's FAR 52.204-25(d)(2) report dates
+// with `covered finding set` and checks that the 889 report shows them
+// instead of calling the reports overdue.
+func TestReportFindingDates(t *testing.T) {
+	db := reportStore(t)
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"--reported", "yesterday"}, `covered: --reported "yesterday": want a date like 2027-01-31 or a time like 2027-01-31T14:00:00Z`},
+		{[]string{"--follow-up", "2024-03-15"}, "covered: store: set remediation of finding 1: follow_up: a follow-up report needs the date of the first report"},
+	} {
+		code, _, stderr := run(t, "", append([]string{"--db", db, "finding", "set", "1"}, tc.args...)...)
+		if first, _, _ := strings.Cut(stderr, "\n"); code != ExitUsage || first != tc.stderr {
+			t.Errorf("finding set %q: exit %d, stderr %q; want %d, %q", tc.args, code, stderr, ExitUsage, tc.stderr)
+		}
+	}
+	if code, _, stderr := run(t, "", "--db", db, "finding", "set", "1", "--reported", "2024-03-05T08:00:00Z",
+		"--follow-up", "2024-03-15T16:30:00Z"); code != ExitOK {
+		t.Fatalf("finding set: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := run(t, "", "--db", db, "--config", "testdata/report/config.yaml", "report", "--kind", "889",
+		"--format", "json", "-o", "-")
+	if code != ExitOK {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Items []struct {
+			FindingID       string    `json:"finding_id"`
+			Reported        time.Time `json:"reported"`
+			ReportOverdue   bool      `json:"report_overdue"`
+			FollowUp        time.Time `json:"follow_up"`
+			FollowUpOverdue bool      `json:"follow_up_overdue"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range doc.Items {
+		if it.FindingID != "1" {
+			continue
+		}
+		found = true
+		if !it.Reported.Equal(mustTime("2024-03-05T08:00:00Z")) || !it.FollowUp.Equal(mustTime("2024-03-15T16:30:00Z")) ||
+			it.ReportOverdue || it.FollowUpOverdue {
+			t.Errorf("finding 1 in the 889 report: %+v, want reported 2024-03-05T08:00Z and follow-up 2024-03-15T16:30Z, neither overdue", it)
+		}
+	}
+	if !found {
+		t.Errorf("finding 1 is not in the 889 report:\n%s", out)
+	}
 }
