@@ -404,6 +404,7 @@ func (p Program) findingCmd() *cobra.Command {
 		out                              outFlags
 		state, owner, due, ticket, notes string
 		reason, expires, comment         string
+		reported, followUp               string
 	)
 	set := &cobra.Command{
 		Use:   "set ID --state STATE",
@@ -412,10 +413,16 @@ func (p Program) findingCmd() *cobra.Command {
 when. States: open, replacing, replaced (a later scan of the device's address
 that no longer sees it confirms it as replaced_verified; one that still sees it
 reopens the finding), accepted_risk (needs --reason and --expires) and
-false_positive (needs --reason). replaced_verified is set only by a scan.`,
+false_positive (needs --reason). replaced_verified is set only by a scan.
+
+--reported and --follow-up record when the reports FAR 52.204-25(d)(2) asks
+for went to the contracting officer: the first within one business day of
+discovery, the follow-up with the mitigation within ten. They take a date
+(YYYY-MM-DD, local midnight) or an RFC 3339 time; an empty value clears one.`,
 		Example: `  covered finding set 12 --state replacing --owner net-ops --due 2027-01-31 --ticket CHG-4411
   covered finding set 12 --state replaced --notes "swapped for a non-covered model"
-  covered finding set 7 --state accepted_risk --reason "isolated lab VLAN, waiver W-22" --expires 2027-06-30`,
+  covered finding set 7 --state accepted_risk --reason "isolated lab VLAN, waiver W-22" --expires 2027-06-30
+  covered finding set 12 --reported 2026-11-28 --follow-up 2026-12-09`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			id, err := strconv.ParseInt(a[0], 10, 64)
@@ -450,6 +457,23 @@ false_positive (needs --reason). replaced_verified is set only by a scan.`,
 				}
 				*d.to = &t
 			}
+			for _, d := range []struct {
+				name, v string
+				to      **time.Time
+			}{{"reported", reported, &c.Reported}, {"follow-up", followUp, &c.FollowUp}} {
+				if !fl.Changed(d.name) {
+					continue
+				}
+				var t time.Time
+				if d.v != "" {
+					if t, err = time.ParseInLocation(time.DateOnly, d.v, time.Local); err != nil {
+						if t, err = time.Parse(time.RFC3339, d.v); err != nil {
+							return usageErr("--%s %q: want a date like 2027-01-31 or a time like 2027-01-31T14:00:00Z", d.name, d.v)
+						}
+					}
+				}
+				*d.to = &t
+			}
 			return p.withStore(cmd.Context(), func(st *store.Store) error {
 				f, err := st.SetRemediation(cmd.Context(), id, c, actor())
 				if err != nil {
@@ -467,6 +491,8 @@ false_positive (needs --reason). replaced_verified is set only by a scan.`,
 	fl.StringVar(&notes, "notes", "", "free `TEXT`")
 	fl.StringVar(&reason, "reason", "", "why (`TEXT`; required for accepted_risk and false_positive)")
 	fl.StringVar(&expires, "expires", "", "when an accepted risk must be reviewed again (`DATE`)")
+	fl.StringVar(&reported, "reported", "", "when the first FAR 52.204-25(d)(2) report went to the contracting officer (`DATE`)")
+	fl.StringVar(&followUp, "follow-up", "", "when the follow-up report with the mitigation went (`DATE`)")
 	fl.StringVar(&comment, "comment", "", "a `TEXT` kept with this change in the history")
 	out.register(set)
 	cmd.AddCommand(set)

@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -202,9 +198,9 @@ func writeReport(stdout io.Writer, path string, kind report.Kind, format report.
 // from the store (or sc.now), so the same store gives the same Data.
 //
 // It makes a fixed number of store calls whatever the number of assets:
-// the list calls for runs, assets and findings, and one pass over the
-// store's export for what no list call returns (sightings, identification
-// bodies, remediation history).
+// the list calls for runs, assets and findings, and the bulk reads for
+// what no list call returns (sightings, identification bodies,
+// remediation history).
 func buildReportData(ctx context.Context, st *store.Store, cfg *config.Config, sc reportScope) (report.Data, error) {
 	var d report.Data
 	all, err := st.Runs(ctx, store.RunFilter{})
@@ -223,18 +219,7 @@ func buildReportData(ctx context.Context, st *store.Store, cfg *config.Config, s
 	if err != nil {
 		return d, fmt.Errorf("report: %w", err)
 	}
-	// The identifications to read in full: each live asset's current one
-	// and each finding's raising one.
-	wantIdent := map[int64]bool{}
-	for _, a := range assets {
-		if a.MergedInto == 0 && a.IdentificationID != 0 {
-			wantIdent[a.IdentificationID] = true
-		}
-	}
-	for _, f := range findings {
-		wantIdent[f.IdentificationID] = true
-	}
-	snap, err := readSnapshot(ctx, st, wantIdent)
+	snap, err := readSnapshot(ctx, st, sc)
 	if err != nil {
 		return d, err
 	}
@@ -481,7 +466,7 @@ func reportFinding(f store.Finding, idents map[int64]*covered.Identification) re
 	}
 	r := f.Remediation
 	out.Remediation = report.Remediation{State: report.RemediationState(r.State), Owner: r.Owner, Due: utc(r.Due),
-		Ticket: r.Ticket, Notes: r.Notes}
+		Ticket: r.Ticket, Notes: r.Notes, Reported: utc(r.Reported), FollowUp: utc(r.FollowUp)}
 	// The reason and expiry justify accepted_risk and false_positive; the
 	// report model has no field for them, so they travel in the notes.
 	var extra []string
@@ -521,7 +506,7 @@ func evidenceText(id *covered.Identification) string {
 }
 
 // snapshot is what the report needs that the store's list calls do not
-// return, read in one pass over Store.Export.
+// return, read with the store's bulk calls.
 type snapshot struct {
 	sightings []sighting                        // in id order
 	idents    map[int64]*covered.Identification // the wanted identifications by id
@@ -535,107 +520,45 @@ type remediationEvent struct {
 	state report.RemediationState
 }
 
-// exportRow holds the columns of the three export tables readSnapshot
-// decodes.
-type exportRow struct {
-	ID        int64           `json:"id"`
-	RunID     int64           `json:"run_id"`
-	AssetID   int64           `json:"asset_id"`
-	FindingID int64           `json:"finding_id"`
-	At        time.Time       `json:"at"`
-	State     string          `json:"state"`
-	Body      json.RawMessage `json:"body"`
-}
-
-// readSnapshot streams the store's export and keeps the sightings, the
-// identification bodies in want and the remediation history. The store has
-// no list call for these, and one query per asset would make a
-// 100,000-asset report take minutes; the export is one consistent pass
-// whose other tables (observations above all) are skipped unparsed.
-func readSnapshot(ctx context.Context, st *store.Store, want map[int64]bool) (*snapshot, error) {
-	snap := &snapshot{idents: map[int64]*covered.Identification{}, events: map[int64][]remediationEvent{}}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := st.Export(ctx, pw)
-		pw.CloseWithError(err)
-		done <- err
-	}()
-	var (
-		sightings = []byte(`{"table":"asset_sightings",`)
-		idents    = []byte(`{"table":"identifications",`)
-		remeds    = []byte(`{"table":"remediations",`)
-	)
-	br := bufio.NewReaderSize(pr, 1<<20)
-	var long []byte
-	err := func() error {
-		for {
-			line, err := br.ReadSlice('\n')
-			if errors.Is(err, bufio.ErrBufferFull) {
-				// A line longer than the buffer (a large observation or
-				// identification): keep it only if it is wanted.
-				if bytes.HasPrefix(line, idents) || len(long) > 0 {
-					long = append(long, line...)
-				}
-				continue
-			}
-			if len(long) > 0 {
-				line, long = append(long, line...), long[:0]
-			}
-			if len(line) > 0 {
-				if derr := snap.add(line, sightings, idents, remeds, want); derr != nil {
-					return derr
-				}
-			}
-			if err == io.EOF {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}()
-	if err != nil {
-		cancel()
-		pr.CloseWithError(err)
-		<-done
-		return nil, fmt.Errorf("report: read store export: %w", err)
+// readSnapshot reads the sightings and the full identifications of the
+// assets of scope, and the remediation history of every finding (the
+// report's date is the newest change of any), in three queries however
+// large the inventory.
+func readSnapshot(ctx context.Context, st *store.Store, sc reportScope) (*snapshot, error) {
+	f := store.BulkFilter{RunIDs: sc.runs}
+	if len(sc.runs) == 0 {
+		f = store.BulkFilter{Site: sc.site, Since: sc.since, Until: sc.until}
 	}
-	if err := <-done; err != nil {
-		return nil, fmt.Errorf("report: read store export: %w", err)
+	snap := &snapshot{}
+	sightings, err := st.Sightings(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	snap.sightings = make([]sighting, len(sightings))
+	for i, x := range sightings {
+		snap.sightings[i] = sighting{x.RunID, x.AssetID}
+	}
+	idents, err := st.CurrentIdentifications(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	snap.idents = make(map[int64]*covered.Identification, len(idents))
+	for id, r := range idents {
+		snap.idents[id] = &r.Identification
+	}
+	history, err := st.RemediationHistories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	snap.events = make(map[int64][]remediationEvent, len(history))
+	for id, evs := range history {
+		out := make([]remediationEvent, len(evs))
+		for i, e := range evs {
+			out[i] = remediationEvent{e.UpdatedAt, report.RemediationState(e.State)}
+		}
+		snap.events[id] = out
 	}
 	return snap, nil
-}
-
-func (snap *snapshot) add(line, sightings, idents, remeds []byte, want map[int64]bool) error {
-	var r exportRow
-	switch {
-	case bytes.HasPrefix(line, sightings):
-		if err := json.Unmarshal(line, &r); err != nil {
-			return fmt.Errorf("asset_sightings row: %w", err)
-		}
-		snap.sightings = append(snap.sightings, sighting{r.RunID, r.AssetID})
-	case bytes.HasPrefix(line, idents):
-		if err := json.Unmarshal(line, &r); err != nil {
-			return fmt.Errorf("identifications row: %w", err)
-		}
-		if !want[r.ID] {
-			return nil
-		}
-		id := new(covered.Identification)
-		if err := json.Unmarshal(r.Body, id); err != nil {
-			return fmt.Errorf("identification %d: %w", r.ID, err)
-		}
-		snap.idents[r.ID] = id
-	case bytes.HasPrefix(line, remeds):
-		if err := json.Unmarshal(line, &r); err != nil {
-			return fmt.Errorf("remediations row: %w", err)
-		}
-		snap.events[r.FindingID] = append(snap.events[r.FindingID], remediationEvent{r.At, report.RemediationState(r.State)})
-	}
-	return nil
 }
 
 // openTrend counts, at the end of each day on which a run of the scope

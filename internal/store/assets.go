@@ -298,22 +298,18 @@ func (s *Store) AssetLinks(ctx context.Context, assetID int64) ([]AssetLink, err
 		return nil, fmt.Errorf("store: links of asset %d: %w", assetID, err)
 	}
 	for i, l := range out {
-		out[i].Runs = runs[ident{l.Kind, l.Value, l.Site}]
+		out[i].Runs = runs[ident{l.Kind, l.Value, ""}]
 	}
 	return out, nil
 }
 
 // linkRuns replays an asset's observations, one (run, host) at a time,
-// through the identifier extraction, and returns for each identifier the
-// runs it was seen in, ascending.
+// through the identifier extraction, and returns for each identifier (site
+// left empty) the runs it was seen in, ascending.
 func (s *Store) linkRuns(ctx context.Context, assetID int64) (map[ident][]int64, error) {
 	type runHost struct {
 		run  int64
 		host string
-	}
-	var site string
-	if err := s.r.QueryRowContext(ctx, s.d.rebind(`SELECT site FROM assets WHERE id = ?`), assetID).Scan(&site); err != nil {
-		return nil, err
 	}
 	byHost := map[runHost][]covered.Observation{}
 	var order []runHost
@@ -330,9 +326,12 @@ func (s *Store) linkRuns(ctx context.Context, assetID int64) (map[ident][]int64,
 	}
 	out := map[ident][]int64{}
 	for _, k := range order {
-		hosts, _ := collectFacts(byHost[k], nil, site, time.Time{})
+		hosts, _ := collectFacts(byHost[k], nil, func(string) string { return "" }, time.Time{}, s.d.text)
 		for _, h := range hosts {
 			for _, id := range h.ids {
+				// The site a run gave the host is not kept with the
+				// observations; an asset's identifier is one whatever site.
+				id.site = ""
 				if !slices.Contains(out[id], k.run) {
 					out[id] = append(out[id], k.run)
 				}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // insertRows writes rows in bulk. head is "INSERT INTO table (col, ...)";
@@ -43,21 +44,22 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, ncol in
 		}
 		return runInsert(ctx, tx, s.d.rebind(q), args, scan)
 	}
-	// SQLite: statements of a fixed number of rows, prepared once per
-	// transaction and reused for every chunk, so the parser runs a few
-	// times per batch instead of once per chunk; the remainder goes
-	// through the one-row statement.
+	// SQLite: statements of a fixed number of rows (128, and powers of
+	// two below it for the remainder, so a remainder takes at most seven
+	// statements rather than one per row), prepared once per store and
+	// reused for every chunk of every batch.
 	per := min(s.d.maxParams/ncol, 128)
+	args := make([]any, 0, per*ncol)
 	for start := 0; start < len(rows); {
 		n := per
-		if len(rows)-start < per {
-			n = 1
+		for n > len(rows)-start {
+			n /= 2
 		}
 		stmt, err := s.insertStmt(ctx, tx, head, ncol, n, suffix)
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, n*ncol)
+		args = args[:0]
 		for _, r := range rows[start : start+n] {
 			args = append(args, r...)
 		}
@@ -69,16 +71,29 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, ncol in
 	return nil
 }
 
-// insertStmt returns the multi-row insert of n rows prepared in tx. It is
-// prepared once per transaction and shape (the SQLite write pool has one
-// connection, held by tx, so it cannot be prepared outside it).
+// insertStmt returns the multi-row insert of n rows for use in tx.
+//
+// Parsing a statement of a thousand parameters costs more than running
+// it, so each shape is prepared once per store: the SQLite write pool has
+// one connection, so a statement prepared on the pool (after the first
+// transaction that needed it, since that transaction holds the connection)
+// is already prepared on the connection every later transaction runs on,
+// and Tx.Stmt reuses it as it is.
 func (s *Store) insertStmt(ctx context.Context, tx *sql.Tx, head string, ncol, n int, suffix string) (*sql.Stmt, error) {
-	key := fmt.Sprintf("%s|%d|%s", head, n, suffix)
+	key := stmtKey{head, n, suffix}
 	st := s.txState(tx)
 	if st == nil {
 		return nil, fmt.Errorf("insert outside a store write transaction")
 	}
 	if stmt, ok := st.stmts[key]; ok {
+		return stmt, nil
+	}
+	s.stmtMu.Lock()
+	shared := s.stmts[key]
+	s.stmtMu.Unlock()
+	if shared != nil {
+		stmt := tx.StmtContext(ctx, shared)
+		st.stmts[key] = stmt
 		return stmt, nil
 	}
 	var b strings.Builder
@@ -100,7 +115,50 @@ func (s *Store) insertStmt(ctx context.Context, tx *sql.Tx, head string, ncol, n
 		return nil, err
 	}
 	st.stmts[key] = stmt
+	st.unshared = append(st.unshared, unsharedStmt{key, b.String()})
 	return stmt, nil
+}
+
+// stmtKey is the shape of a multi-row insert.
+type stmtKey struct {
+	head string
+	rows int
+	tail string
+}
+
+// unsharedStmt is a shape a transaction prepared for itself, to prepare on
+// the pool when the transaction is over.
+type unsharedStmt struct {
+	key   stmtKey
+	query string
+}
+
+// shareStmts prepares on the write pool the shapes a finished transaction
+// prepared for itself, so that later transactions reuse them. A failure
+// only means the next transaction prepares the shape again.
+func (s *Store) shareStmts(ctx context.Context, shapes []unsharedStmt) {
+	for _, u := range shapes {
+		s.stmtMu.Lock()
+		_, ok := s.stmts[u.key]
+		s.stmtMu.Unlock()
+		if ok {
+			continue
+		}
+		stmt, err := s.w.PrepareContext(ctx, u.query)
+		if err != nil {
+			continue
+		}
+		s.stmtMu.Lock()
+		if s.stmts == nil {
+			s.stmts = map[stmtKey]*sql.Stmt{}
+		}
+		if _, ok := s.stmts[u.key]; ok {
+			stmt.Close()
+		} else {
+			s.stmts[u.key] = stmt
+		}
+		s.stmtMu.Unlock()
+	}
 }
 
 func runStmt(ctx context.Context, st *sql.Stmt, args []any, scan func(*sql.Rows) error) error {
@@ -152,11 +210,11 @@ func (s *Store) copyRows(ctx context.Context, tx *sql.Tx, head string, ncol int,
 		return fmt.Errorf("insert outside a store write transaction")
 	}
 	return st.conn.Raw(func(dc any) error {
-		pc, ok := dc.(*pgConn)
+		pc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("COPY needs the store's PostgreSQL connection, not %T", dc)
 		}
-		n, err := pc.conn.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		n, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		if err == nil && n != int64(len(rows)) {
 			err = fmt.Errorf("COPY into %s wrote %d of %d rows", table, n, len(rows))
 		}

@@ -5,9 +5,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	covered "github.com/coveredtool/covered"
 )
 
 // dialect holds every difference between the SQLite and PostgreSQL backends
@@ -67,7 +71,39 @@ func (d *dialect) tv(t time.Time) any {
 	if d.postgres() {
 		return t
 	}
-	return t.Format(sqliteTime)
+	return formatSQLiteTime(t)
+}
+
+// formatSQLiteTime is t.Format(sqliteTime) for a UTC time of years 0-9999,
+// written digit by digit: ingest formats several times per row.
+func formatSQLiteTime(t time.Time) string {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.Format(sqliteTime)
+	}
+	var b [len(sqliteTime)]byte
+	put := func(at, n, v int) {
+		for i := at + n - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, 4, y)
+	b[4] = '-'
+	put(5, 2, int(mo))
+	b[7] = '-'
+	put(8, 2, d)
+	b[10] = 'T'
+	put(11, 2, h)
+	b[13] = ':'
+	put(14, 2, mi)
+	b[16] = ':'
+	put(17, 2, s)
+	b[19] = '.'
+	put(20, 6, t.Nanosecond()/1000)
+	b[26] = 'Z'
+	return string(b[:])
 }
 
 // greatest and least name the two-argument max/min functions.
@@ -217,3 +253,56 @@ func inList[T any](values []T) (string, []any) {
 // hexValue is the export form of bytes that are not clean text, as in the
 // observation contract.
 func hexValue(b []byte) string { return "hex:" + hex.EncodeToString(b) }
+
+// text makes a string safe for a TEXT column. PostgreSQL refuses NUL bytes
+// and invalid UTF-8 in text, and devices answer with both (binary vendor
+// protocol replies, truncated multi-byte names), so for PostgreSQL each NUL
+// and each invalid byte sequence becomes U+FFFD. SQLite stores the bytes
+// as they are. Observation values are not text: they stay exact bytes on
+// both backends, and so do identification bodies (JSON, with \u0000
+// escapes, in a json column).
+func (d *dialect) text(s string) string {
+	if !d.postgres() || (utf8.ValidString(s) && strings.IndexByte(s, 0) < 0) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
+// cleanObservations returns obs with every text field made safe by d.text,
+// copying the slice only when something changes. Values are left exact.
+func (d *dialect) cleanObservations(obs []covered.Observation) []covered.Observation {
+	if !d.postgres() {
+		return obs
+	}
+	var out []covered.Observation
+	for i, o := range obs {
+		c := o
+		c.Host, c.Key, c.Transport, c.Path = d.text(o.Host), d.text(o.Key), d.text(o.Transport), d.text(o.Path)
+		c.Source, c.IP, c.MAC = d.text(o.Source), d.text(o.IP), d.text(o.MAC)
+		if c == o {
+			if out != nil {
+				out[i] = c
+			}
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(obs)
+		}
+		out[i] = c
+	}
+	if out == nil {
+		return obs
+	}
+	return out
+}
+
+// cleanIdentification makes the fields of id that the store keeps in TEXT
+// columns safe by d.text. The full identification is kept exactly in its
+// body, which is encoded before this.
+func (d *dialect) cleanIdentification(id covered.Identification) covered.Identification {
+	id.Host, id.Status = d.text(id.Host), covered.Status(d.text(string(id.Status)))
+	id.CoveredEntity, id.Manufacturer, id.Brand = d.text(id.CoveredEntity), d.text(id.Manufacturer), d.text(id.Brand)
+	id.Model, id.DeviceType = d.text(id.Model), d.text(id.DeviceType)
+	id.RulesVersion, id.ListsVersion = d.text(id.RulesVersion), d.text(id.ListsVersion)
+	return id
+}

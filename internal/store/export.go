@@ -71,9 +71,9 @@ var tables = []table{
 		old_status:s new_status:s old_entity:s new_entity:s`), "id"},
 	{"findings", cols(`id:i asset_id:i covered_entity:s status:s active:b first_run_id:i first_found:t last_run_id:i
 		last_seen:t identification_id:i cleared_run_id:n cleared_at:t merged_into:n state:s owner:s due:t ticket:s
-		notes:s reason:s expires:t updated_by:s updated_at:t`), "id"},
+		notes:s reason:s expires:t reported:t follow_up:t updated_by:s updated_at:t`), "id"},
 	{"remediations", cols(`id:i finding_id:i at:t actor:s state:s owner:s due:t ticket:s notes:s reason:s expires:t
-		run_id:n comment:s`), "id"},
+		reported:t follow_up:t run_id:n comment:s`), "id"},
 	{"audit_log", cols(`id:i at:t actor:s action:s object_type:s object_id:i details:j`), "id"},
 }
 
@@ -343,7 +343,7 @@ func (s *Store) importRow(t table, obj map[string]json.RawMessage) ([]any, error
 		case colText:
 			var v string
 			err = json.Unmarshal(raw, &v)
-			row[i] = v
+			row[i] = s.d.text(v)
 		case colReal:
 			var v float64
 			err = json.Unmarshal(raw, &v)

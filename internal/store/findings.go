@@ -59,7 +59,7 @@ type FindingFilter struct {
 
 const findingCols = `f.id, f.asset_id, f.covered_entity, f.status, f.active, f.first_run_id, f.first_found,
 	f.last_run_id, f.last_seen, f.identification_id, f.cleared_run_id, f.cleared_at, f.merged_into, f.state, f.owner,
-	f.due, f.ticket, f.notes, f.reason, f.expires, f.updated_by, f.updated_at, a.site, a.last_ip, a.manufacturer, a.model`
+	f.due, f.ticket, f.notes, f.reason, f.expires, f.reported, f.follow_up, f.updated_by, f.updated_at, a.site, a.last_ip, a.manufacturer, a.model`
 
 func scanFinding(sc interface{ Scan(...any) error }) (Finding, error) {
 	var f Finding
@@ -67,7 +67,8 @@ func scanFinding(sc interface{ Scan(...any) error }) (Finding, error) {
 	err := sc.Scan(&f.ID, &f.AssetID, &f.CoveredEntity, &status, &f.Active, &f.FirstRun, ts(&f.FirstFound),
 		&f.LastRun, ts(&f.LastSeen), &f.IdentificationID, nullInt{&f.ClearedRun}, ts(&f.Cleared), nullInt{&f.MergedInto},
 		&state, &f.Remediation.Owner, ts(&f.Remediation.Due), &f.Remediation.Ticket, &f.Remediation.Notes,
-		&f.Remediation.Reason, ts(&f.Remediation.Expires), &f.Remediation.UpdatedBy, ts(&f.Remediation.UpdatedAt),
+		&f.Remediation.Reason, ts(&f.Remediation.Expires), ts(&f.Remediation.Reported), ts(&f.Remediation.FollowUp),
+		&f.Remediation.UpdatedBy, ts(&f.Remediation.UpdatedAt),
 		&f.Site, &f.IP, &f.Manufacturer, &f.Model)
 	f.Status, f.Remediation.State = covered.Status(status), RemediationState(state)
 	return f, err

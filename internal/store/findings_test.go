@@ -91,6 +91,7 @@ func TestRemediation(t *testing.T) {
 	future := time.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
 	past := time.Now().Add(-24 * time.Hour)
 	str := func(s string) *string { return &s }
+	day1, day2 := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name    string
 		from    RemediationState // reached through valid steps first
@@ -116,6 +117,11 @@ func TestRemediation(t *testing.T) {
 		{name: "expiry only for accepted risk", change: RemediationChange{Expires: &future}, field: "expires"},
 		{name: "replaced back to open", from: StateReplaced, change: RemediationChange{State: StateOpen, Notes: str("still in rack 4")}},
 		{name: "notes only", change: RemediationChange{Notes: str("called vendor")}},
+		{name: "report dates", change: RemediationChange{Reported: &day1, FollowUp: &day2}},
+		{name: "follow-up needs first report", change: RemediationChange{FollowUp: &day2}, field: "follow_up",
+			errText: "follow_up: a follow-up report needs the date of the first report"},
+		{name: "follow-up before first report", change: RemediationChange{Reported: &day2, FollowUp: &day1}, field: "follow_up",
+			errText: "follow_up: follow-up report 2026-11-28 is before the first report 2026-12-08"},
 	}
 	steps := map[RemediationState]RemediationChange{
 		StateReplaced:      {State: StateReplaced},
@@ -182,4 +188,78 @@ func TestRiskExpired(t *testing.T) {
 	if r.RiskExpired(t0.Add(-time.Hour)) || !r.RiskExpired(t0.Add(time.Hour)) {
 		t.Error("RiskExpired does not follow Expires")
 	}
+}
+
+// The FAR 52.204-25(d)(2) report dates are part of the remediation: kept
+// with the finding and in its history, audited, carried across state
+// changes (a person's and a scan's), and cleared by a zero time.
+func TestRemediationReportDates(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		dev := host{name: "10.6.0.1", ip: "10.6.0.1"}
+		scan := Run{Scope: []string{"10.6.0.0/24"}}
+		doScan(t, s, scan, []host{dev}, []covered.Identification{idOf(dev.name, covered.StatusCovered, "Huawei", "Huawei")})
+		fs, _ := s.Findings(ctx, FindingFilter{})
+		id := fs[0].ID
+		reported := time.Date(2026, 11, 28, 15, 4, 5, 0, time.FixedZone("EST", -5*3600))
+		followUp := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
+		f, err := s.SetRemediation(ctx, id, RemediationChange{Reported: &reported, FollowUp: &followUp}, "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(what string, f Finding, wantReported, wantFollowUp time.Time) {
+			t.Helper()
+			r := f.Remediation
+			if !r.Reported.Equal(wantReported) || !r.FollowUp.Equal(wantFollowUp) {
+				t.Errorf("%s: reported %v follow-up %v, want %v %v", what, r.Reported, r.FollowUp, wantReported, wantFollowUp)
+			}
+		}
+		check("set", f, reported, followUp)
+		audit, err := s.Audit(ctx, AuditFilter{Actor: "bob", ObjectType: "finding", ObjectID: id})
+		if err != nil || len(audit) != 1 {
+			t.Fatalf("audit = %+v, %v", audit, err)
+		}
+		want := `{"changes":{"follow_up":{"new":"2026-12-08T09:00:00Z","old":""},"reported":{"new":"2026-11-28T20:04:05Z","old":""}}}`
+		if got := string(audit[0].Details); got != want {
+			t.Errorf("audit details %s, want %s", got, want)
+		}
+
+		if _, err := s.SetRemediation(ctx, id, RemediationChange{State: StateReplaced}, "bob"); err != nil {
+			t.Fatal(err)
+		}
+		// A later complete scan of the scope without the device verifies
+		// the replacement; the dates stay.
+		doScan(t, s, scan, []host{{name: "10.6.0.9", ip: "10.6.0.9"}}, nil)
+		f, err = s.Finding(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Remediation.State != StateReplacedVerified {
+			t.Errorf("state after the verifying scan = %s", f.Remediation.State)
+		}
+		check("after verification", f, reported, followUp)
+		history, err := s.RemediationHistory(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range history[1:] {
+			if !e.Reported.Equal(reported) || !e.FollowUp.Equal(followUp) {
+				t.Errorf("history %d (%s): reported %v follow-up %v", i+1, e.State, e.Reported, e.FollowUp)
+			}
+		}
+		if !history[0].Reported.IsZero() {
+			t.Errorf("the opening entry has a report date: %+v", history[0])
+		}
+
+		var zero time.Time
+		_, err = s.SetRemediation(ctx, id, RemediationChange{Reported: &zero}, "bob")
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Field != "follow_up" {
+			t.Errorf("clearing the first report but not the follow-up: %v, want a follow_up validation error", err)
+		}
+		if f, err = s.SetRemediation(ctx, id, RemediationChange{Reported: &zero, FollowUp: &zero}, "bob"); err != nil {
+			t.Fatal(err)
+		}
+		check("cleared", f, time.Time{}, time.Time{})
+	})
 }

@@ -103,6 +103,7 @@ func normHostname(v string) (string, bool) {
 // hostFacts is what one batch says about one host.
 type hostFacts struct {
 	host   string
+	site   string  // the host's site: the run's, or the one the scan gave it
 	ids    []ident // deduplicated, strong first
 	ip     string  // last address seen, canonical form
 	ipIn   string  // raw form of ip, to skip re-parsing repeats
@@ -139,13 +140,19 @@ func (h *hostFacts) strong() []ident {
 // collectFacts groups a batch by host and extracts every identifier. TLS
 // issuer and serial pair up by port, because a host with several TLS
 // services has several certificates.
-func collectFacts(obs []covered.Observation, ids []covered.Identification, site string, now time.Time) ([]*hostFacts, map[string]*hostFacts) {
+//
+// Identifier values taken from observation values pass through text, which
+// makes them safe for the backend's TEXT columns (dialect.text), so that
+// what matching looks up is what the links table holds.
+//
+// siteOf gives each host's site, which scopes its weak identifiers.
+func collectFacts(obs []covered.Observation, ids []covered.Identification, siteOf func(host string) string, now time.Time, text func(string) string) ([]*hostFacts, map[string]*hostFacts) {
 	by := map[string]*hostFacts{}
 	var order []*hostFacts
 	get := func(host string) *hostFacts {
 		h := by[host]
 		if h == nil {
-			h = &hostFacts{host: host, first: len(order)}
+			h = &hostFacts{host: host, site: siteOf(host), first: len(order)}
 			by[host] = h
 			order = append(order, h)
 		}
@@ -171,7 +178,7 @@ func collectFacts(obs []covered.Observation, ids []covered.Identification, site 
 			h.add(ident{LinkMAC, mac, ""})
 			h.mac = mac
 		} else {
-			h.add(ident{LinkLocalMAC, mac, site})
+			h.add(ident{LinkLocalMAC, mac, h.site})
 			if h.mac == "" {
 				h.mac = mac
 			}
@@ -212,11 +219,11 @@ func collectFacts(obs []covered.Observation, ids []covered.Identification, site 
 			addMAC(h, o.Value)
 		case serialKey(k):
 			if v, ok := normSerial(o.Value); ok {
-				h.add(ident{LinkSerial, v, ""})
+				h.add(ident{LinkSerial, text(v), ""})
 			}
 		case k == "tls.cert.sha256":
 			if v := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(o.Value), ":", "")); len(v) == 64 {
-				h.add(ident{LinkTLS, "sha256:" + v, ""})
+				h.add(ident{LinkTLS, text("sha256:" + v), ""})
 			}
 		case k == "tls.cert.serial" || k == "tls.cert.issuer":
 			ck := certKey{o.Host, o.Port}
@@ -232,13 +239,13 @@ func collectFacts(obs []covered.Observation, ids []covered.Identification, site 
 			}
 		case hostnameKeys[k]:
 			if v, ok := normHostname(o.Value); ok {
-				h.add(ident{LinkHostname, v, site})
+				h.add(ident{LinkHostname, text(v), h.site})
 			}
 		}
 	}
 	for _, ck := range certOrder {
 		if s, i := serials[ck], issuers[ck]; s != "" && i != "" {
-			by[ck.host].add(ident{LinkTLS, s + "@" + i, ""})
+			by[ck.host].add(ident{LinkTLS, text(s + "@" + i), ""})
 		}
 	}
 	for _, id := range ids {
@@ -254,7 +261,7 @@ func collectFacts(obs []covered.Observation, ids []covered.Identification, site 
 			addMAC(h, h.host)
 		}
 		if h.ip != "" {
-			h.add(ident{LinkIP, h.ip, site})
+			h.add(ident{LinkIP, h.ip, h.site})
 		}
 		if h.seenLo.IsZero() {
 			h.seenLo, h.seenHi = now, now

@@ -25,6 +25,21 @@ const MaxValueBytes = 1 << 20
 // of the run. A host seen again in a later batch of the same run stays on the
 // asset it was matched to the first time.
 func (s *Store) Ingest(ctx context.Context, runID int64, obs []covered.Observation, ids []covered.Identification) error {
+	return s.IngestWith(ctx, runID, obs, ids, IngestOptions{})
+}
+
+// IngestOptions are the optional inputs of IngestWith.
+type IngestOptions struct {
+	// Site gives the site of a host (by its Host label), for a scan that
+	// spans sites (the config maps CIDRs to sites). "" or a nil Site
+	// means the run's site. A host's weak identifiers (hostname, address)
+	// are matched only against assets of its site, and a new asset
+	// belongs to its first host's site.
+	Site func(host string) string
+}
+
+// IngestWith is Ingest with options.
+func (s *Store) IngestWith(ctx context.Context, runID int64, obs []covered.Observation, ids []covered.Identification, opt IngestOptions) error {
 	for i, o := range obs {
 		if o.Host == "" || o.Key == "" {
 			return fmt.Errorf("store: ingest run %d: observation %d: host and key are required", runID, i)
@@ -42,8 +57,43 @@ func (s *Store) Ingest(ctx context.Context, runID int64, obs []covered.Observati
 	if len(obs) == 0 && len(ids) == 0 {
 		return nil
 	}
+	// The bodies keep each identification exactly as identify made it;
+	// the copies the store matches and writes columns from are text-safe.
+	bodies := make([]string, len(ids))
+	for i := range ids {
+		body, err := json.Marshal(&ids[i])
+		if err != nil {
+			return fmt.Errorf("store: ingest run %d: identification of %s: %w", runID, ids[i].Host, err)
+		}
+		bodies[i] = string(body)
+	}
+	// Sites are looked up by the caller's host labels, before cleaning,
+	// and outside the write transaction.
+	var sites map[string]string
+	if opt.Site != nil {
+		sites = map[string]string{}
+		add := func(h string) {
+			if _, ok := sites[s.d.text(h)]; !ok {
+				sites[s.d.text(h)] = opt.Site(h)
+			}
+		}
+		for _, o := range obs {
+			add(o.Host)
+		}
+		for _, id := range ids {
+			add(id.Host)
+		}
+	}
+	obs = s.d.cleanObservations(obs)
+	if s.d.postgres() {
+		clean := make([]covered.Identification, len(ids))
+		for i, id := range ids {
+			clean[i] = s.d.cleanIdentification(id)
+		}
+		ids = clean
+	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		return s.ingest(ctx, tx, runID, obs, ids)
+		return s.ingest(ctx, tx, runID, obs, ids, bodies, sites)
 	})
 	if err != nil {
 		return fmt.Errorf("store: ingest run %d: %w", runID, err)
@@ -51,7 +101,7 @@ func (s *Store) Ingest(ctx context.Context, runID int64, obs []covered.Observati
 	return nil
 }
 
-func (s *Store) ingest(ctx context.Context, tx *sql.Tx, runID int64, obs []covered.Observation, ids []covered.Identification) error {
+func (s *Store) ingest(ctx context.Context, tx *sql.Tx, runID int64, obs []covered.Observation, ids []covered.Identification, bodies []string, sites map[string]string) error {
 	run, err := s.txRun(ctx, tx, runID)
 	if err != nil {
 		return err
@@ -60,7 +110,13 @@ func (s *Store) ingest(ctx context.Context, tx *sql.Tx, runID int64, obs []cover
 		return fmt.Errorf("run is %s, not running", run.Status)
 	}
 	now := s.clock()
-	hosts, byHost := collectFacts(obs, ids, run.Site, now)
+	siteOf := func(host string) string {
+		if site := sites[host]; site != "" {
+			return site
+		}
+		return run.Site
+	}
+	hosts, byHost := collectFacts(obs, ids, siteOf, now, s.d.text)
 
 	m := newMatcher(s, tx, run, now)
 	if err := m.match(ctx, hosts); err != nil {
@@ -78,13 +134,16 @@ func (s *Store) ingest(ctx context.Context, tx *sql.Tx, runID int64, obs []cover
 	if err != nil {
 		return fmt.Errorf("load assets: %w", err)
 	}
-	for id := range m.fresh {
-		assets[id] = &assetState{id: id, site: run.Site, firstRun: runID, lastRun: runID, status: covered.StatusUnidentified}
+	for _, g := range m.groups {
+		if m.fresh[g.asset] && assets[g.asset] == nil {
+			assets[g.asset] = &assetState{id: g.asset, site: g.hosts[0].site, firstRun: runID, lastRun: runID,
+				status: covered.StatusUnidentified}
+		}
 	}
 	for _, g := range m.groups {
 		assets[g.asset].see(g, runID)
 	}
-	plan, err := s.planIdentifications(ctx, tx, runID, ids, byHost, m, assets, now)
+	plan, err := s.planIdentifications(ctx, tx, runID, ids, bodies, byHost, m, assets, now)
 	if err != nil {
 		return fmt.Errorf("identifications: %w", err)
 	}
@@ -198,20 +257,62 @@ func (s *Store) writeSightings(ctx context.Context, tx *sql.Tx, runID int64, gro
 
 // writeObservations appends the batch verbatim. Values are stored as bytes
 // (BLOB/BYTEA) because the contract allows any bytes, NUL included.
+//
+// This is the bulk of every ingest, so the rows share one backing array,
+// and a value equal to the previous row's in the same column (the host,
+// its address, the source, the time: a host's observations repeat them)
+// reuses that row's interface value instead of boxing it again.
 func (s *Store) writeObservations(ctx context.Context, tx *sql.Tx, runID int64, sightingOf map[string]int64, obs []covered.Observation) error {
+	const ncol = 12
 	rows := make([][]any, len(obs))
-	var lastSeen time.Time
-	var lastTV any
+	flat := make([]any, len(obs)*ncol)
+	var prev covered.Observation
+	var prevSighting int64
+	run := any(runID)
 	for i, o := range obs {
-		if i == 0 || !o.Seen.Equal(lastSeen) {
-			// A batch mostly shares a few timestamps; format each once.
-			lastSeen, lastTV = o.Seen, s.d.tv(o.Seen)
+		r := flat[i*ncol : (i+1)*ncol : (i+1)*ncol]
+		if i == 0 {
+			r[0] = run
+			prevSighting = sightingOf[o.Host]
+			r[1], r[2], r[3], r[5], r[6], r[7] = prevSighting, o.Host, o.Key, int64(o.Port), o.Transport, o.Path
+			r[8], r[9], r[10], r[11] = o.Source, s.d.tv(o.Seen), o.IP, o.MAC
+		} else {
+			p := rows[i-1]
+			r[0] = run
+			if o.Host == prev.Host {
+				r[1], r[2] = p[1], p[2]
+			} else {
+				prevSighting = sightingOf[o.Host]
+				r[1], r[2] = prevSighting, o.Host
+			}
+			r[3] = reuse(p[3], prev.Key, o.Key)
+			r[5] = reuse(p[5], int64(prev.Port), int64(o.Port))
+			r[6] = reuse(p[6], prev.Transport, o.Transport)
+			r[7] = reuse(p[7], prev.Path, o.Path)
+			r[8] = reuse(p[8], prev.Source, o.Source)
+			if o.Seen.Equal(prev.Seen) {
+				r[9] = p[9]
+			} else {
+				r[9] = s.d.tv(o.Seen)
+			}
+			r[10] = reuse(p[10], prev.IP, o.IP)
+			r[11] = reuse(p[11], prev.MAC, o.MAC)
 		}
-		rows[i] = []any{runID, sightingOf[o.Host], o.Host, o.Key, []byte(o.Value), int64(o.Port), o.Transport, o.Path,
-			o.Source, lastTV, o.IP, o.MAC}
+		r[4] = []byte(o.Value)
+		rows[i] = r
+		prev = o
 	}
 	return s.insertRows(ctx, tx, `INSERT INTO observations (run_id, sighting_id, host, key, value, port, transport, path,
-		source, seen, ip, mac)`, 12, rows, "", nil)
+		source, seen, ip, mac)`, ncol, rows, "", nil)
+}
+
+// reuse returns boxed, the interface value of was, when v equals was, and
+// v boxed anew otherwise.
+func reuse[T comparable](boxed any, was, v T) any {
+	if v == was {
+		return boxed
+	}
+	return v
 }
 
 // assetState is an asset row being updated by a batch.
@@ -367,7 +468,7 @@ func (s *Store) nextID(ctx context.Context, tx *sql.Tx, table string) (int64, er
 // (ReplaceIdentifications) recomputes from all stored observations and
 // always replaces. Within a batch, the more severe verdict wins, so a
 // second host label of a covered device cannot hide it.
-func (s *Store) planIdentifications(ctx context.Context, tx *sql.Tx, runID int64, ids []covered.Identification,
+func (s *Store) planIdentifications(ctx context.Context, tx *sql.Tx, runID int64, ids []covered.Identification, bodies []string,
 	byHost map[string]*hostFacts, m *matcher, assets map[int64]*assetState, now time.Time) (identPlan, error) {
 	var p identPlan
 	if len(ids) == 0 {
@@ -389,14 +490,10 @@ func (s *Store) planIdentifications(ctx context.Context, tx *sql.Tx, runID int64
 		if last[id.Host] != i {
 			continue
 		}
-		body, err := json.Marshal(id)
-		if err != nil {
-			return p, fmt.Errorf("host %s: %w", id.Host, err)
-		}
 		asset := m.hostAsset[byHost[id.Host]]
 		identOf[id.Host] = next
 		p.rows = append(p.rows, []any{next, asset, runID, id.Host, s.d.tv(now), string(id.Status), id.CoveredEntity,
-			id.Manufacturer, id.Brand, id.Model, id.DeviceType, id.Confidence, id.RulesVersion, id.ListsVersion, string(body)})
+			id.Manufacturer, id.Brand, id.Model, id.DeviceType, id.Confidence, id.RulesVersion, id.ListsVersion, bodies[i]})
 		next++
 		b := best[asset]
 		if b == nil {

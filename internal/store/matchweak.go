@@ -13,56 +13,56 @@ import (
 // differs from the group's identified maker, or when another host of this
 // run is already on it.
 func (m *matcher) matchWeak(ctx context.Context, groups []*group) error {
-	var names, ips []string
+	// Weak identifiers are looked up within their host's site, one site
+	// at a time (a batch has few).
+	names := map[string][]string{} // site -> hostnames
+	ips := map[string][]string{}   // site -> addresses
 	for _, g := range groups {
-		names = append(names, g.values(LinkHostname)...)
-		ips = append(ips, g.values(LinkIP)...)
-	}
-	byName := map[string][]int64{}
-	byIP := map[string][]int64{}
-	cands := map[int64]*candidate{}
-	err := inChunks(dedupe(names), m.s.d.chunk(), func(part []string) error {
-		cond, args := inSet(m.s.d, part)
-		rows, err := m.s.txQuery(ctx, m.tx, `SELECT value, asset_id FROM asset_links
-			WHERE kind = 'hostname' AND site = ? AND `+cond("value"), append([]any{m.run.Site}, args...)...)
-		if err != nil {
-			return err
+		for _, id := range g.ids {
+			switch id.kind {
+			case LinkHostname:
+				names[id.site] = append(names[id.site], id.value)
+			case LinkIP:
+				ips[id.site] = append(ips[id.site], id.value)
+			}
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var v string
-			var a int64
-			if err := rows.Scan(&v, &a); err != nil {
+	}
+	byName := map[ident][]int64{}
+	byIP := map[ident][]int64{}
+	cands := map[int64]*candidate{}
+	lookup := func(kind, q, col string, bySite map[string][]string, hits map[ident][]int64) error {
+		for site, values := range bySite {
+			err := inChunks(dedupe(values), m.s.d.chunk(), func(part []string) error {
+				cond, args := inSet(m.s.d, part)
+				rows, err := m.s.txQuery(ctx, m.tx, q+cond(col), append([]any{site}, args...)...)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var v string
+					var a int64
+					if err := rows.Scan(&v, &a); err != nil {
+						return err
+					}
+					k := ident{kind, v, site}
+					hits[k] = append(hits[k], a)
+					cands[a] = nil
+				}
+				return rows.Err()
+			})
+			if err != nil {
 				return err
 			}
-			byName[v] = append(byName[v], a)
-			cands[a] = nil
 		}
-		return rows.Err()
-	})
-	if err != nil {
+		return nil
+	}
+	if err := lookup(LinkHostname, `SELECT value, asset_id FROM asset_links
+		WHERE kind = 'hostname' AND site = ? AND `, "value", names, byName); err != nil {
 		return err
 	}
-	err = inChunks(dedupe(ips), m.s.d.chunk(), func(part []string) error {
-		cond, args := inSet(m.s.d, part)
-		rows, err := m.s.txQuery(ctx, m.tx, `SELECT last_ip, id FROM assets
-			WHERE site = ? AND merged_into IS NULL AND `+cond("last_ip"), append([]any{m.run.Site}, args...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var v string
-			var a int64
-			if err := rows.Scan(&v, &a); err != nil {
-				return err
-			}
-			byIP[v] = append(byIP[v], a)
-			cands[a] = nil
-		}
-		return rows.Err()
-	})
-	if err != nil {
+	if err := lookup(LinkIP, `SELECT last_ip, id FROM assets
+		WHERE site = ? AND merged_into IS NULL AND `, "last_ip", ips, byIP); err != nil {
 		return err
 	}
 	if len(cands) == 0 {
@@ -79,8 +79,12 @@ func (m *matcher) matchWeak(ctx context.Context, groups []*group) error {
 			}
 			var best int64
 			var bestValue string
-			for _, v := range g.values(kind) {
-				for _, a := range hits[v] {
+			for _, id := range g.ids {
+				if id.kind != kind {
+					continue
+				}
+				v := id.value
+				for _, a := range hits[id] {
 					a = m.resolve(a)
 					c := cands[a]
 					if c == nil || !m.acceptable(g, a, c) {

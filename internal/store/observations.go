@@ -205,6 +205,8 @@ func (s *Store) ReplaceIdentifications(ctx context.Context, runID int64, ids []A
 			if err != nil {
 				return err
 			}
+			id.Identification = s.d.cleanIdentification(id.Identification)
+			host = id.Host
 			newID, err := s.nextID(ctx, tx, "identifications")
 			if err != nil {
 				return err

@@ -46,7 +46,13 @@ type Remediation struct {
 	// Reason justifies accepted_risk and false_positive.
 	Reason string `json:"reason,omitempty"`
 	// Expires ends an accepted risk; after it the risk must be reviewed.
-	Expires   time.Time `json:"expires,omitzero"`
+	Expires time.Time `json:"expires,omitzero"`
+	// Reported is when the first report of the covered equipment went to
+	// the contracting officer (FAR 52.204-25(d)(2)(i), due within one
+	// business day of discovery); FollowUp is when the follow-up report
+	// with the mitigation went ((d)(2)(ii), within ten business days).
+	Reported  time.Time `json:"reported,omitzero"`
+	FollowUp  time.Time `json:"follow_up,omitzero"`
 	UpdatedBy string    `json:"updated_by"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -67,6 +73,10 @@ type RemediationChange struct {
 	Notes   *string
 	Reason  *string
 	Expires *time.Time
+	// Reported and FollowUp set the FAR 52.204-25(d)(2) report dates; a
+	// zero time clears one.
+	Reported *time.Time
+	FollowUp *time.Time
 	// Comment is recorded with the history entry only.
 	Comment string
 }
@@ -177,6 +187,19 @@ func applyChange(cur Remediation, c RemediationChange, now time.Time) (Remediati
 	if c.Expires != nil {
 		next.Expires = c.Expires.UTC()
 	}
+	if c.Reported != nil {
+		next.Reported = c.Reported.UTC()
+	}
+	if c.FollowUp != nil {
+		next.FollowUp = c.FollowUp.UTC()
+	}
+	switch {
+	case !next.FollowUp.IsZero() && next.Reported.IsZero():
+		return next, &ValidationError{"follow_up", "a follow-up report needs the date of the first report"}
+	case !next.FollowUp.IsZero() && next.FollowUp.Before(next.Reported):
+		return next, &ValidationError{"follow_up", fmt.Sprintf("follow-up report %s is before the first report %s",
+			next.FollowUp.Format(time.DateOnly), next.Reported.Format(time.DateOnly))}
+	}
 	switch next.State {
 	case StateAcceptedRisk:
 		if next.Reason == "" {
@@ -221,6 +244,8 @@ func remediationDiff(a, b Remediation) map[string]map[string]string {
 	add("notes", a.Notes, b.Notes)
 	add("reason", a.Reason, b.Reason)
 	add("expires", date(a.Expires), date(b.Expires))
+	add("reported", date(a.Reported), date(b.Reported))
+	add("follow_up", date(a.FollowUp), date(b.FollowUp))
 	return d
 }
 
@@ -228,13 +253,15 @@ func remediationDiff(a, b Remediation) map[string]map[string]string {
 // appends it to the history.
 func (s *Store) writeRemediation(ctx context.Context, tx *sql.Tx, findingID int64, r Remediation, actor string, now time.Time, runID int64, comment string) error {
 	if _, err := s.txExec(ctx, tx, `UPDATE findings SET state = ?, owner = ?, due = ?, ticket = ?, notes = ?, reason = ?,
-		expires = ?, updated_by = ?, updated_at = ? WHERE id = ?`, string(r.State), r.Owner, s.d.tv(r.Due), r.Ticket,
-		r.Notes, r.Reason, s.d.tv(r.Expires), actor, s.d.tv(now), findingID); err != nil {
+		expires = ?, reported = ?, follow_up = ?, updated_by = ?, updated_at = ? WHERE id = ?`, string(r.State), r.Owner,
+		s.d.tv(r.Due), r.Ticket, r.Notes, r.Reason, s.d.tv(r.Expires), s.d.tv(r.Reported), s.d.tv(r.FollowUp), actor,
+		s.d.tv(now), findingID); err != nil {
 		return err
 	}
 	_, err := s.txExec(ctx, tx, `INSERT INTO remediations (finding_id, at, actor, state, owner, due, ticket, notes,
-		reason, expires, run_id, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, findingID, s.d.tv(now), actor,
-		string(r.State), r.Owner, s.d.tv(r.Due), r.Ticket, r.Notes, r.Reason, s.d.tv(r.Expires), ni(runID), comment)
+		reason, expires, reported, follow_up, run_id, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		findingID, s.d.tv(now), actor, string(r.State), r.Owner, s.d.tv(r.Due), r.Ticket, r.Notes, r.Reason,
+		s.d.tv(r.Expires), s.d.tv(r.Reported), s.d.tv(r.FollowUp), ni(runID), comment)
 	return err
 }
 
@@ -242,20 +269,17 @@ func (s *Store) writeRemediation(ctx context.Context, tx *sql.Tx, findingID int6
 // first, including the "open" entry written when the finding was raised.
 func (s *Store) RemediationHistory(ctx context.Context, findingID int64) ([]RemediationEvent, error) {
 	rows, err := s.query(ctx, `SELECT id, finding_id, at, actor, state, owner, due, ticket, notes, reason, expires,
-		run_id, comment FROM remediations WHERE finding_id = ? ORDER BY id`, findingID)
+		run_id, comment, reported, follow_up FROM remediations WHERE finding_id = ? ORDER BY id`, findingID)
 	if err != nil {
 		return nil, fmt.Errorf("store: remediation history of finding %d: %w", findingID, err)
 	}
 	defer rows.Close()
 	var out []RemediationEvent
 	for rows.Next() {
-		var e RemediationEvent
-		var state string
-		if err := rows.Scan(&e.ID, &e.FindingID, ts(&e.UpdatedAt), &e.Actor, &state, &e.Owner, ts(&e.Due), &e.Ticket,
-			&e.Notes, &e.Reason, ts(&e.Expires), nullInt{&e.RunID}, &e.Comment); err != nil {
+		e, err := scanRemediationEvent(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: remediation history of finding %d: %w", findingID, err)
 		}
-		e.State, e.UpdatedBy = RemediationState(state), e.Actor
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -267,4 +291,16 @@ func (s *Store) RemediationHistory(ctx context.Context, findingID int64) ([]Reme
 		}
 	}
 	return out, nil
+}
+
+// scanRemediationEvent reads a remediations row selected as id, finding_id,
+// at, actor, state, owner, due, ticket, notes, reason, expires, run_id,
+// comment, reported, follow_up.
+func scanRemediationEvent(rows *sql.Rows) (RemediationEvent, error) {
+	var e RemediationEvent
+	var state string
+	err := rows.Scan(&e.ID, &e.FindingID, ts(&e.UpdatedAt), &e.Actor, &state, &e.Owner, ts(&e.Due), &e.Ticket,
+		&e.Notes, &e.Reason, ts(&e.Expires), nullInt{&e.RunID}, &e.Comment, ts(&e.Reported), ts(&e.FollowUp))
+	e.State, e.UpdatedBy = RemediationState(state), e.Actor
+	return e, err
 }

@@ -57,7 +57,7 @@ type Store struct {
 	// connections to the same WAL file, which read the last committed state
 	// while a write transaction is open. For PostgreSQL it is w.
 	r *sql.DB
-	// now is the clock; tests replace it.
+	// now is the clock (WithClock).
 	now func() time.Time
 
 	// colMu guards colTypes, the PostgreSQL column types of each table
@@ -67,20 +67,39 @@ type Store struct {
 	// txMu guards txs, the state of each open write transaction.
 	txMu sync.Mutex
 	txs  map[*sql.Tx]*txState
+	// stmtMu guards stmts, the bulk inserts prepared on the SQLite write
+	// pool by shape (insertStmt).
+	stmtMu sync.Mutex
+	stmts  map[stmtKey]*sql.Stmt
 }
 
 // Open opens (creating when needed) the store named by dsn and migrates its
 // schema to the current version. A dsn starting with postgres:// or
 // postgresql:// is PostgreSQL; anything else is a SQLite file path, whose
 // parent directories are created.
-func Open(ctx context.Context, dsn string) (*Store, error) {
-	return open(ctx, dsn, 0)
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	return open(ctx, dsn, 0, opts...)
+}
+
+// Option configures a store at Open.
+type Option func(*Store)
+
+// WithClock makes the store take the times it stamps by itself (run
+// starts left zero, run ends, identifications, findings, remediation
+// changes, the audit log) from now instead of the system clock, so that a
+// fixture or test builds the same store every time. now is called once
+// per stamp; the store keeps its result in UTC at microsecond resolution.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
 }
 
 // open migrates to version, or to the latest when version is 0; tests use
 // an older version to check upgrades.
-func open(ctx context.Context, dsn string, version int64) (*Store, error) {
+func open(ctx context.Context, dsn string, version int64, opts ...Option) (*Store, error) {
 	s := &Store{now: time.Now, txs: map[*sql.Tx]*txState{}}
+	for _, o := range opts {
+		o(s)
+	}
 	var err error
 	if isPostgres(dsn) {
 		err = s.openPostgres(dsn)
@@ -193,6 +212,12 @@ func (s *Store) Close() error {
 		_, err := s.w.Exec("PRAGMA optimize")
 		errs = append(errs, err)
 	}
+	s.stmtMu.Lock()
+	for _, stmt := range s.stmts {
+		errs = append(errs, stmt.Close())
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
 	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
@@ -222,7 +247,8 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	s.txMu.Lock()
-	s.txs[tx] = &txState{conn: conn, stmts: map[string]*sql.Stmt{}}
+	st := &txState{conn: conn, stmts: map[stmtKey]*sql.Stmt{}}
+	s.txs[tx] = st
 	s.txMu.Unlock()
 	defer func() {
 		// The transaction's end closes its statements; drop the state.
@@ -230,6 +256,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		delete(s.txs, tx)
 		s.txMu.Unlock()
 	}()
+	err = s.writeTx(ctx, tx, fn)
+	// The connection goes back to the pool before the transaction's own
+	// statements are prepared there for the next ones.
+	conn.Close()
+	if err == nil && len(st.unshared) > 0 {
+		s.shareStmts(ctx, st.unshared)
+	}
+	return err
+}
+
+func (s *Store) writeTx(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	if err := s.d.lockWrites(ctx, tx); err != nil {
 		tx.Rollback()
 		return err
@@ -243,8 +280,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // txState is what the store keeps per open write transaction.
 type txState struct {
-	conn  *sql.Conn            // the connection the transaction runs on
-	stmts map[string]*sql.Stmt // prepared bulk inserts by shape (SQLite)
+	conn     *sql.Conn             // the connection the transaction runs on
+	stmts    map[stmtKey]*sql.Stmt // bulk inserts usable in the transaction, by shape (SQLite)
+	unshared []unsharedStmt        // of those, the ones prepared in the transaction only
 }
 
 func (s *Store) txState(tx *sql.Tx) *txState {

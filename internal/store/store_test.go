@@ -36,9 +36,9 @@ func openPostgresTest(t testing.TB) *Store {
 	return openTest(t, postgresTestDSN(t), 0)
 }
 
-func openTest(t testing.TB, dsn string, version int64) *Store {
+func openTest(t testing.TB, dsn string, version int64, opts ...Option) *Store {
 	t.Helper()
-	s, err := open(context.Background(), dsn, version)
+	s, err := open(context.Background(), dsn, version, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,4 +222,40 @@ func TestErrorsNameOperationAndSubject(t *testing.T) {
 			t.Errorf("bad kind: %v", err)
 		}
 	})
+}
+
+func TestWithClock(t *testing.T) {
+	for _, backend := range []string{BackendSQLite, BackendPostgres} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			tick := t0.Add(123456789 * time.Nanosecond)
+			clock := func() time.Time {
+				tick = tick.Add(time.Second)
+				return tick.In(time.FixedZone("EST", -5*3600))
+			}
+			dsn := filepath.Join(t.TempDir(), "clock.db")
+			if backend == BackendPostgres {
+				dsn = postgresTestDSN(t)
+			}
+			s := openTest(t, dsn, 0, WithClock(clock))
+			run := beginRun(t, s, Run{})
+			if err := s.Ingest(ctx, run, host{name: "10.0.0.1", ip: "10.0.0.1"}.obs(t0), nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinishRun(ctx, run, RunComplete, RunCounts{}); err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.Run(ctx, run)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := t0.Add(123456 * time.Microsecond)
+			if !r.Started.Equal(want.Add(time.Second)) || r.Started.Location() != time.UTC {
+				t.Errorf("started %v, want %v UTC (the first tick, to the microsecond)", r.Started, want.Add(time.Second))
+			}
+			if !r.Finished.After(r.Started) || r.Finished.Sub(want) > 10*time.Second {
+				t.Errorf("finished %v, want a later tick of the clock after %v", r.Finished, r.Started)
+			}
+		})
+	}
 }

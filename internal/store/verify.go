@@ -81,8 +81,8 @@ type verifyCandidate struct {
 }
 
 func (s *Store) replacedFindings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]verifyCandidate, error) {
-	rows, err := s.txQuery(ctx, tx, `SELECT f.id, f.state, a.last_ip, a.last_host, f.owner, f.due, f.ticket, f.notes
-		FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.merged_into IS NULL AND `+q, args...)
+	rows, err := s.txQuery(ctx, tx, `SELECT f.id, f.state, a.last_ip, a.last_host, f.owner, f.due, f.ticket, f.notes,
+		f.reported, f.follow_up FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.merged_into IS NULL AND `+q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Store) replacedFindings(ctx context.Context, tx *sql.Tx, q string, args
 		var c verifyCandidate
 		var state string
 		if err := rows.Scan(&c.finding, &state, &c.ip, &c.host, &c.remediation.Owner, ts(&c.remediation.Due),
-			&c.remediation.Ticket, &c.remediation.Notes); err != nil {
+			&c.remediation.Ticket, &c.remediation.Notes, ts(&c.remediation.Reported), ts(&c.remediation.FollowUp)); err != nil {
 			return nil, err
 		}
 		c.state = RemediationState(state)
@@ -129,8 +129,10 @@ func (s *Store) verifyGone(ctx context.Context, tx *sql.Tx, run Run, now time.Ti
 	if sc.empty() {
 		return nil, nil
 	}
-	cands, err := s.replacedFindings(ctx, tx, `f.state = 'replaced' AND a.site = ?
-		AND NOT EXISTS (SELECT 1 FROM asset_sightings x WHERE x.asset_id = f.asset_id AND x.run_id = ?)`, run.Site, run.ID)
+	// The sites the run covered: its own and those it gave hosts.
+	cands, err := s.replacedFindings(ctx, tx, `f.state = 'replaced'
+		AND (a.site = ? OR a.site IN (SELECT b.site FROM asset_sightings y JOIN assets b ON b.id = y.asset_id WHERE y.run_id = ?))
+		AND NOT EXISTS (SELECT 1 FROM asset_sightings x WHERE x.asset_id = f.asset_id AND x.run_id = ?)`, run.Site, run.ID, run.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,9 @@
 -- Inventory: runs, the append-only observations they produced, and the
 -- assets (devices) those observations were matched to. Times are TIMESTAMPTZ
--- (microseconds), JSON columns JSONB, observation values BYTEA because they
--- may hold any bytes.
+-- (microseconds), JSON columns JSONB except those that carry device text
+-- (JSON, which keeps \u0000), observation values BYTEA because they may hold
+-- any bytes. Text columns never hold NUL or invalid UTF-8 (PostgreSQL refuses
+-- both): the store replaces them with U+FFFD before writing.
 
 -- +goose Up
 CREATE TABLE runs (
@@ -138,7 +140,9 @@ CREATE TABLE identifications (
     confidence     DOUBLE PRECISION    NOT NULL DEFAULT 0,
     rules_version  TEXT    NOT NULL DEFAULT '',
     lists_version  TEXT    NOT NULL DEFAULT '',
-    body           JSONB   NOT NULL
+    -- The identification exactly as identify made it. JSON, not JSONB:
+    -- JSONB refuses \u0000, which evidence from binary protocols holds.
+    body           JSON    NOT NULL
 );
 CREATE INDEX identifications_asset ON identifications (asset_id, id);
 CREATE INDEX identifications_run ON identifications (run_id, asset_id);

@@ -43,6 +43,10 @@ CREATE TABLE findings (
     notes             TEXT    NOT NULL DEFAULT '',
     reason            TEXT    NOT NULL DEFAULT '',
     expires           TIMESTAMPTZ,
+    -- FAR 52.204-25(d)(2): when the first report and the follow-up report
+    -- went to the contracting officer.
+    reported          TIMESTAMPTZ,
+    follow_up         TIMESTAMPTZ,
     updated_by        TEXT    NOT NULL DEFAULT '',
     updated_at        TIMESTAMPTZ NOT NULL
 );
@@ -63,6 +67,8 @@ CREATE TABLE remediations (
     notes      TEXT    NOT NULL DEFAULT '',
     reason     TEXT    NOT NULL DEFAULT '',
     expires    TIMESTAMPTZ,
+    reported   TIMESTAMPTZ,
+    follow_up  TIMESTAMPTZ,
     run_id     BIGINT REFERENCES runs (id),
     comment    TEXT    NOT NULL DEFAULT ''
 );
@@ -75,7 +81,8 @@ CREATE TABLE audit_log (
     action      TEXT    NOT NULL,
     object_type TEXT    NOT NULL,
     object_id   BIGINT NOT NULL DEFAULT 0,
-    details     JSONB   NOT NULL DEFAULT '{}'::jsonb
+    -- JSON, not JSONB: details may quote device text, and JSONB refuses \u0000.
+    details     JSON    NOT NULL DEFAULT '{}'::json
 );
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id);
 

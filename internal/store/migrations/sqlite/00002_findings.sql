@@ -43,6 +43,10 @@ CREATE TABLE findings (
     notes             TEXT    NOT NULL DEFAULT '',
     reason            TEXT    NOT NULL DEFAULT '',
     expires           TEXT,
+    -- FAR 52.204-25(d)(2): when the first report and the follow-up report
+    -- went to the contracting officer.
+    reported          TEXT,
+    follow_up         TEXT,
     updated_by        TEXT    NOT NULL DEFAULT '',
     updated_at        TEXT    NOT NULL
 );
@@ -63,6 +67,8 @@ CREATE TABLE remediations (
     notes      TEXT    NOT NULL DEFAULT '',
     reason     TEXT    NOT NULL DEFAULT '',
     expires    TEXT,
+    reported   TEXT,
+    follow_up  TEXT,
     run_id     INTEGER REFERENCES runs (id),
     comment    TEXT    NOT NULL DEFAULT ''
 );
