@@ -155,3 +155,28 @@ func TestSecretsStayOut(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigSites: without --site, each scanned host takes the site whose
+// CIDR in the config file holds its address, and listings filter by it.
+func TestConfigSites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the device lab")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sites.db")
+	l := startTestLab(t, "127.38.0.1", false, "hikvision-ipc", "juniper-switch")
+	conf := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(conf, []byte("sites:\n  - name: cctv\n    cidrs: [127.38.0.1/32]\n  - name: core\n    cidrs: [127.38.0.0/24]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, append([]string{"scan", "-q", "--no-neighbor", "--db", db, "--config", conf, "--format", "jsonl"}, labTargets(l)...)...)
+	for site, want := range map[string]string{"cctv": "127.38.0.1", "core": "127.38.0.2"} {
+		assets := jsonLines(t, mustRun(t, "assets", "--db", db, "--format", "jsonl", "--site", site))
+		if len(assets) != 1 || assets[0]["last_ip"] != want {
+			t.Errorf("assets of site %s = %v, want the device at %s", site, assets, want)
+		}
+	}
+	if code, _, stderr := run(t, "", "scan", "--config", filepath.Join(dir, "missing.yaml"), "127.38.0.1"); code != ExitUsage || !strings.Contains(stderr, "missing.yaml") {
+		t.Errorf("missing --config: exit %d, %s", code, stderr)
+	}
+}

@@ -101,6 +101,22 @@ func (g *globals) siteOf(flag string, targets []string) (string, error) {
 	return site, nil
 }
 
+// hostSites maps each scanned host (an address) to the config's site for
+// it; nil when the config defines no sites.
+func (g *globals) hostSites() (func(host string) string, error) {
+	cfg, err := g.conf()
+	if err != nil || len(cfg.Sites) == 0 {
+		return nil, err
+	}
+	return func(host string) string {
+		a, err := netip.ParseAddr(host)
+		if err != nil {
+			return ""
+		}
+		return cfg.SiteFor(a)
+	}, nil
+}
+
 // firstAddr is the first address of a target written as an address or CIDR.
 func firstAddr(t string) (netip.Addr, error) {
 	if p, err := netip.ParsePrefix(t); err == nil {
@@ -115,6 +131,7 @@ func firstAddr(t string) (netip.Addr, error) {
 type recorder struct {
 	st        *store.Store
 	run       int64
+	opt       store.IngestOptions // per-host sites from the config
 	obs       []covered.Observation
 	ids       []covered.Identification
 	hosts     int
@@ -135,12 +152,12 @@ var (
 // the run and how many hosts and observations it holds so far.
 var onCommit func(run int64, hosts, observations int64)
 
-func beginRecording(ctx context.Context, st *store.Store, run store.Run) (*recorder, error) {
+func beginRecording(ctx context.Context, st *store.Store, run store.Run, opt store.IngestOptions) (*recorder, error) {
 	id, err := st.BeginRun(ctx, run)
 	if err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
 	}
-	return &recorder{st: st, run: id, last: time.Now()}, nil
+	return &recorder{st: st, run: id, opt: opt, last: time.Now()}, nil
 }
 
 // add queues one host's observations and identification. Not safe for
@@ -161,7 +178,7 @@ func (r *recorder) flush(ctx context.Context) {
 	if r.hosts == 0 || r.err != nil {
 		return
 	}
-	if err := r.st.Ingest(ctx, r.run, r.obs, r.ids); err != nil {
+	if err := r.st.IngestWith(ctx, r.run, r.obs, r.ids, r.opt); err != nil {
 		r.err = fmt.Errorf("store run %d: %w", r.run, err)
 		return
 	}
@@ -223,10 +240,18 @@ func (p Program) beginScanRecord(ctx context.Context, args []string, plan *scanP
 	if len(sf.communities) > 0 {
 		opts["snmp_community"] = sf.communities // Redact replaces the values
 	}
+	var opt store.IngestOptions
+	if sf.site == "" {
+		opt.Site, err = p.g.hostSites()
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
 	rec, err := beginRecording(ctx, st, store.Run{
 		Kind: store.RunScan, Site: site, Scope: scope, Exclusions: plan.exclusions, Ports: plan.ports.String(),
 		Options: opts, ToolVersion: toolVersion(), RulesVersion: eng.Rules.Version(), ListsVersion: eng.Lists.Version,
-	})
+	}, opt)
 	if err != nil {
 		st.Close()
 		return nil, err
