@@ -123,7 +123,8 @@ func newEngine(know *knowFlags) (*identify.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	ua, err := useragent.New()
+	// Uncached: identify's batch already memoizes each distinct value.
+	ua, err := useragent.NewUncached()
 	if err != nil {
 		return nil, fmt.Errorf("user-agent parser: %w", err)
 	}

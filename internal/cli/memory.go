@@ -11,7 +11,7 @@ import (
 // host's observations may come from anywhere in the input; its batch is
 // compact (about 100 MB for 200,000 hosts and a million observations), and
 // under the default GC target the garbage around it would double that.
-const softMemoryLimit = 180 << 20
+const softMemoryLimit = 170 << 20
 
 // memoryGuard applies softMemoryLimit and raises it as the batch grows, to
 // half again the live heap, so that an input far larger than the limit is

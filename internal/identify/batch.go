@@ -33,7 +33,7 @@ type Batch struct {
 	index    map[string]int32
 	claims   claimArena
 	text     textArena
-	cache    map[cacheKey]*memo
+	cache    memoCache
 	interned map[claim]*claim
 	sayings  map[says]*says
 	unknown  map[string]int
@@ -132,7 +132,7 @@ func (a *textArena) add(s string) string {
 
 // NewBatch starts an empty batch.
 func (e *Engine) NewBatch() *Batch {
-	return &Batch{e: e, index: map[string]int32{}, cache: map[cacheKey]*memo{}, interned: map[claim]*claim{}, sayings: map[says]*says{}, unknown: map[string]int{}}
+	return &Batch{e: e, index: map[string]int32{}, interned: map[claim]*claim{}, sayings: map[says]*says{}, unknown: map[string]int{}}
 }
 
 // Add records one observation. Keys outside the vocabulary are counted
@@ -196,7 +196,7 @@ func (b *Batch) has(h *host, hc *hostClaim) bool {
 
 func (b *Batch) lookup(key, value, path string) *memo {
 	ck := cacheKey{key, path, value}
-	if m, ok := b.cache[ck]; ok {
+	if m := b.cache.get(ck); m != nil {
 		return m
 	}
 	claims := b.e.observe(key, value, path)
@@ -210,12 +210,33 @@ func (b *Batch) lookup(key, value, path string) *memo {
 		}
 	}
 	if len(value) <= 4096 { // long bodies rarely repeat; do not pin them
-		if len(b.cache) >= maxCache {
-			clear(b.cache)
-		}
-		b.cache[ck] = m
+		b.cache.put(ck, m)
 	}
 	return m
+}
+
+// memoCache keeps two generations of memos: when the current one is full it
+// becomes the previous one, and a hit there moves the memo forward. Values
+// that keep coming back survive the turnover, which a cache that is simply
+// cleared when full would forget; memory stays at two generations.
+type memoCache struct{ cur, prev map[cacheKey]*memo }
+
+func (c *memoCache) get(k cacheKey) *memo {
+	if m, ok := c.cur[k]; ok {
+		return m
+	}
+	if m, ok := c.prev[k]; ok {
+		c.put(k, m)
+		return m
+	}
+	return nil
+}
+
+func (c *memoCache) put(k cacheKey, m *memo) {
+	if c.cur == nil || len(c.cur) >= maxCache {
+		c.prev, c.cur = c.cur, make(map[cacheKey]*memo, maxCache)
+	}
+	c.cur[k] = m
 }
 
 // intern returns the shared copy of c: distinct values often say the same

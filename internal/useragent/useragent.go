@@ -120,8 +120,9 @@ type Parser struct {
 	// with what uap-go's ParseDevice and ParseOs say.
 	ref func(ua string) (uaparser.Device, uaparser.Os)
 
-	mu    sync.Mutex // guards cache
-	cache map[cacheKey]Device
+	mu      sync.Mutex // guards cache
+	cache   map[cacheKey]Device
+	uncache bool // NewUncached: the caller memoizes
 }
 
 // cacheKey keeps User-Agent and Sec-CH-UA-Model results apart.
@@ -139,6 +140,18 @@ func New() (*Parser, error) {
 		return nil, fmt.Errorf("useragent: %w", err)
 	}
 	return &Parser{cat: cat, cache: make(map[cacheKey]Device)}, nil
+}
+
+// NewUncached returns a Parser that keeps no results: for callers that
+// memoize per distinct value themselves (identify's batch does), where a
+// second cache only copies every distinct User-Agent once more.
+func NewUncached() (*Parser, error) {
+	p, err := New()
+	if err != nil {
+		return nil, err
+	}
+	p.cache, p.uncache = nil, true
+	return p, nil
 }
 
 var defaultParser = sync.OnceValues(New)
@@ -201,6 +214,9 @@ func (p *Parser) ParseModel(secCHUAModel string) Device {
 }
 
 func (p *Parser) cached(k cacheKey) (Device, bool) {
+	if p.uncache {
+		return Device{}, false
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	d, ok := p.cache[k]
@@ -210,7 +226,7 @@ func (p *Parser) cached(k cacheKey) (Device, bool) {
 // remember stores d, resetting the cache when it is full: simpler than an LRU,
 // and log traffic repeats a few User-Agents far more often than the rest.
 func (p *Parser) remember(k cacheKey, d Device) {
-	if len(k.input) > maxCachedInput {
+	if p.uncache || len(k.input) > maxCachedInput {
 		return
 	}
 	// Do not pin the caller's (maybe large) buffer: the key and parts of d
