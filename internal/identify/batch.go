@@ -186,7 +186,7 @@ func (b *Batch) add(h *host, key, value, path string, port uint16) {
 func (b *Batch) has(h *host, hc *hostClaim) bool {
 	for i := h.head; i >= 0; {
 		x := b.claims.at(i)
-		if x.c == hc.c && x.port == hc.port && (x.value == hc.value || b.text.str(x.value) == b.text.str(hc.value)) {
+		if x.port == hc.port && sameClaim(x.c, hc.c) && (x.value == hc.value || b.text.str(x.value) == b.text.str(hc.value)) {
 			return true
 		}
 		i = x.next
@@ -213,6 +213,14 @@ func (b *Batch) lookup(key, value, path string) *memo {
 		b.cache.put(ck, m)
 	}
 	return m
+}
+
+// sameClaim compares claims by content: interned copies are shared while
+// the intern tables hold them, but the tables turn over, and whether a
+// duplicate is recognized must not depend on that.
+func sameClaim(a, b *claim) bool {
+	return a == b || a.product == b.product && a.model == b.model && a.firmware == b.firmware &&
+		a.path == b.path && (a.says == b.says || *a.says == *b.says)
 }
 
 // memoCache keeps two generations of memos: when the current one is full it

@@ -2,6 +2,7 @@ package identify_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -224,5 +225,30 @@ func BenchmarkIdentify(b *testing.B) {
 			batch.Add(o)
 		}
 		batch.Each(func(id covered.Identification) bool { classify.Apply(e.Lists, &id); return true })
+	}
+}
+
+// TestRepeatCountsOnceAcrossCacheTurnover: the same observation seen twice
+// is one piece of evidence, however many distinct values came between
+// (enough to turn every memo and intern table over).
+func TestRepeatCountsOnceAcrossCacheTurnover(t *testing.T) {
+	b := engine().NewBatch()
+	banner := covered.Observation{Host: "h", Key: "ssh.banner", Value: "SSH-2.0-HUAWEI-1.5", Port: 22}
+	b.Add(banner)
+	for i := range 40_000 { // distinct models: distinct claims, so the intern tables turn over too
+		b.Add(covered.Observation{Host: "other", Key: "snmp.sysdescr",
+			Value: "Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 5.170 (S5720-" + strconv.Itoa(i) + " V200R011C10SPC600)"})
+	}
+	b.Add(banner)
+	var got covered.Identification
+	b.Each(func(id covered.Identification) bool { got = id; return false })
+	n := 0
+	for _, e := range got.Evidence {
+		if e.Key == "ssh.banner" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the banner seen twice gives %d pieces of evidence, want 1: %+v", n, got.Evidence)
 	}
 }
