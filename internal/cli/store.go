@@ -14,6 +14,7 @@ import (
 	"github.com/coveredtool/covered/internal/identify"
 	"github.com/coveredtool/covered/internal/store"
 	"github.com/spf13/cobra"
+	"go4.org/netipx"
 )
 
 // globals are the flags every command shares (--db, --config) and the
@@ -76,8 +77,9 @@ func (g *globals) open(ctx context.Context) (*store.Store, error) {
 }
 
 // siteOf names the site of a run over targets: --site when given, else the
-// config's site that holds every target address (none when they span sites
-// or are hostnames).
+// config's site that holds every target address, judged by each target's
+// first and last address (none when they span sites, are ranges or
+// hostnames: each host then still gets its own site, see hostSites).
 func (g *globals) siteOf(flag string, targets []string) (string, error) {
 	if flag != "" {
 		return flag, nil
@@ -88,17 +90,28 @@ func (g *globals) siteOf(flag string, targets []string) (string, error) {
 	}
 	site := ""
 	for _, t := range targets {
-		a, err := firstAddr(t)
-		if err != nil {
+		first, last, ok := bounds(t)
+		if !ok {
 			return "", nil
 		}
-		s := cfg.SiteFor(a)
-		if s == "" || (site != "" && s != site) {
+		s := cfg.SiteFor(first)
+		if s == "" || cfg.SiteFor(last) != s || (site != "" && s != site) {
 			return "", nil
 		}
 		site = s
 	}
 	return site, nil
+}
+
+// bounds returns the first and last address of a target written as an
+// address or a CIDR.
+func bounds(t string) (first, last netip.Addr, ok bool) {
+	if p, err := netip.ParsePrefix(t); err == nil {
+		r := netipx.RangeOfPrefix(p)
+		return r.From(), r.To(), true
+	}
+	a, err := netip.ParseAddr(t)
+	return a, a, err == nil
 }
 
 // hostSites maps each scanned host (an address) to the config's site for
@@ -115,14 +128,6 @@ func (g *globals) hostSites() (func(host string) string, error) {
 		}
 		return cfg.SiteFor(a)
 	}, nil
-}
-
-// firstAddr is the first address of a target written as an address or CIDR.
-func firstAddr(t string) (netip.Addr, error) {
-	if p, err := netip.ParsePrefix(t); err == nil {
-		return p.Masked().Addr(), nil
-	}
-	return netip.ParseAddr(t)
 }
 
 // recorder writes a run's results to the store as they come: a batch of

@@ -9,10 +9,10 @@ import (
 	"github.com/coveredtool/covered"
 )
 
-// maxCache bounds the memo of (key, path, value) → claims and the table of
-// interned claims. Values repeat a lot across hosts (one firmware banner on a
-// thousand cameras); when a table is full it is dropped and refilled, so
-// memory stays bounded.
+// maxCache bounds each generation of the memo of (key, path, value) →
+// claims (see memoCache) and the tables of interned claims. Values repeat a
+// lot across hosts (one firmware banner on a thousand cameras); full tables
+// turn over, so memory stays bounded.
 const maxCache = 1 << 14
 
 // maxClaimsPerHost bounds evidence kept per host, so a host that sends the
@@ -25,7 +25,7 @@ const maxClaimsPerHost = 64
 // for networks of hundreds of thousands of hosts: host names and evidence
 // values are packed into large byte chunks (no per-string objects for the
 // garbage collector to trace), each host is one small record, each claim a
-// 32-byte entry in a chunked arena, and claims are interned so that the
+// 24-byte entry in a chunked arena, and claims are interned so that the
 // thousand values that say "Huawei, HG8245H" share one.
 type Batch struct {
 	e        *Engine
