@@ -766,14 +766,29 @@ func (p Program) reidentify(ctx context.Context, st *store.Store, eng *identify.
 		fmt.Fprintf(p.Stderr, "covered: re-identified %d assets from %d observations as run %d: %d changed\n",
 			counts.Hosts, counts.Observations, runID, len(changes))
 	}
-	return writeRows(p, out, changeColumns, changes)
+	rows := make([]changeRow, len(changes))
+	for i, c := range changes {
+		rows[i] = changeRow{c.AssetID, c.OldStatus, c.NewStatus, c.OldEntity, c.NewEntity, c.RunID}
+	}
+	return writeRows(p, out, changeColumns, rows)
 }
 
-var changeColumns = []output.Column[store.IdentificationChange]{
-	{Name: "asset", Value: func(c store.IdentificationChange) string { return idText(c.AssetID) }},
-	{Name: "old_status", Value: func(c store.IdentificationChange) string { return string(c.OldStatus) }},
-	{Name: "new_status", Value: func(c store.IdentificationChange) string { return string(c.NewStatus) }},
-	{Name: "old_entity", Value: func(c store.IdentificationChange) string { return c.OldEntity }},
-	{Name: "new_entity", Value: func(c store.IdentificationChange) string { return c.NewEntity }},
-	{Name: "run", Value: func(c store.IdentificationChange) string { return idText(c.RunID) }},
+// changeRow is one line of `covered reidentify`: what a rules or list
+// update changed about one asset.
+type changeRow struct {
+	Asset     int64          `json:"asset_id"`
+	OldStatus covered.Status `json:"old_status"`
+	NewStatus covered.Status `json:"new_status"`
+	OldEntity string         `json:"old_entity,omitempty"`
+	NewEntity string         `json:"new_entity,omitempty"`
+	Run       int64          `json:"run_id"`
+}
+
+var changeColumns = []output.Column[changeRow]{
+	{Name: "asset", Value: func(c changeRow) string { return idText(c.Asset) }},
+	{Name: "old_status", Value: func(c changeRow) string { return string(c.OldStatus) }},
+	{Name: "new_status", Value: func(c changeRow) string { return string(c.NewStatus) }},
+	{Name: "old_entity", Value: func(c changeRow) string { return c.OldEntity }},
+	{Name: "new_entity", Value: func(c changeRow) string { return c.NewEntity }},
+	{Name: "run", Value: func(c changeRow) string { return idText(c.Run) }},
 }

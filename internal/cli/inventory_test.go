@@ -180,3 +180,35 @@ func TestConfigSites(t *testing.T) {
 		t.Errorf("missing --config: exit %d, %s", code, stderr)
 	}
 }
+
+// TestReidentifyAfterPolicyChange: a list update applied with reidentify
+// turns a stored TP-Link router into a finding without rescanning, and says
+// what changed.
+func TestReidentifyAfterPolicyChange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the device lab")
+	}
+	db := filepath.Join(t.TempDir(), "reid.db")
+	l := startTestLab(t, "127.39.0.1", false, "tplink-router", "hikvision-ipc")
+	mustRun(t, append([]string{"scan", "-q", "--no-neighbor", "--db", db}, labTargets(l)...)...)
+	l.Close() // nothing is scanned again
+	if f := jsonLines(t, mustRun(t, "findings", "--db", db, "--format", "jsonl")); len(f) != 1 {
+		t.Fatalf("findings before the policy change: %v, want the Hikvision camera only", f)
+	}
+	changes := jsonLines(t, mustRun(t, "reidentify", "-q", "--db", db, "--format", "jsonl", "--policy", "../policy/testdata/texas-2026.yaml"))
+	if len(changes) != 1 || changes[0]["new_entity"] != "TP-Link" || changes[0]["new_status"] == changes[0]["old_status"] {
+		t.Fatalf("reidentify changes = %v, want one (the TP-Link router)", changes)
+	}
+	f := jsonLines(t, mustRun(t, "findings", "--db", db, "--format", "jsonl"))
+	entities := map[any]bool{}
+	for _, x := range f {
+		entities[x["covered_entity"]] = true
+	}
+	if len(f) != 2 || !entities["TP-Link"] {
+		t.Errorf("findings after reidentify: %v, want Hikvision and TP-Link", f)
+	}
+	runs := jsonLines(t, mustRun(t, "runs", "--db", db, "--format", "jsonl", "--kind", "reidentify"))
+	if len(runs) != 1 || runs[0]["status"] != "complete" {
+		t.Errorf("reidentify run record: %v", runs)
+	}
+}
