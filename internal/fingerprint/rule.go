@@ -57,6 +57,9 @@ type Rule struct {
 	re      *regexp.Regexp
 	pathRE  *regexp.Regexp
 	needles [][]needle // every match contains one literal of each set; nil when unknown
+	// templated: some field is filled from the match's groups, so a match
+	// needs its submatches found (a second, costlier pass).
+	templated bool
 }
 
 // Example is a value a rule must match, with the fields it must extract.
@@ -143,6 +146,9 @@ func (r *Rule) compile() error {
 		r.Firmware = "{firmware}"
 	}
 	r.needles = requiredLiterals(r.Match)
+	for _, tmpl := range []string{r.Manufacturer, r.Brand, r.Product, r.Model, r.Firmware} {
+		r.templated = r.templated || strings.Contains(tmpl, "{")
+	}
 	return nil
 }
 
@@ -174,7 +180,10 @@ func (r *Rule) apply(value string, path string) (Result, bool) {
 	if !r.re.MatchString(value) {
 		return Result{}, false
 	}
-	m := r.re.FindStringSubmatchIndex(value)
+	var m []int
+	if r.templated {
+		m = r.re.FindStringSubmatchIndex(value)
+	}
 	fill := func(tmpl string) string {
 		if !strings.Contains(tmpl, "{") {
 			return tmpl
