@@ -79,9 +79,11 @@ func (t *Text) Bytes() []byte {
 	return []byte(t.Value)
 }
 
-// expand fills the per-device placeholders: {addr}, and the MAC address
-// as {mac} (aa:bb:..), {mac-} (aa-bb-..), {mac12} (aabb..) and {MAC12}
-// (AABB..).
+// expand fills the per-device placeholders: {addr}, the MAC address as
+// {mac} (aa:bb:..), {mac-} (aa-bb-..), {mac12} (aabb..) and {MAC12}
+// (AABB..), and {sn}, five decimal digits from the device's place in the lab
+// (the last three MAC bytes), so that devices of one profile carry
+// different serial numbers as real ones do.
 func (t *Text) expand(addr netip.Addr, mac [6]byte) string {
 	if t == nil {
 		return ""
@@ -99,8 +101,9 @@ func expand(s string, addr netip.Addr, mac [6]byte) string {
 		colon = append(colon, h[i:i+2])
 	}
 	dash = colon
+	sn := fmt.Sprintf("%05d", (int(mac[3])<<16|int(mac[4])<<8|int(mac[5]))%100000)
 	return strings.NewReplacer("{addr}", addr.String(), "{mac}", strings.Join(colon, ":"),
-		"{mac-}", strings.Join(dash, "-"), "{mac12}", h, "{MAC12}", strings.ToUpper(h)).Replace(s)
+		"{mac-}", strings.Join(dash, "-"), "{mac12}", h, "{MAC12}", strings.ToUpper(h), "{sn}", sn).Replace(s)
 }
 
 // Proto is the service's protocol name ("http", "https", "ssh", ...).

@@ -27,7 +27,7 @@ func (s *service) tcpHandler() (func(net.Conn), time.Duration, error) {
 		if sv.HTTP.TLSSubject == nil {
 			return h, 0, nil
 		}
-		cfg, err := s.lab.certs.config(s.text(sv.HTTP.TLSSubject))
+		cfg, err := s.lab.certs.config(s.text(sv.HTTP.TLSSubject), s.dev.Addr.String())
 		if err != nil {
 			return nil, 0, err
 		}

@@ -26,11 +26,15 @@ type certCache struct {
 func newCertCache() *certCache { return &certCache{certs: map[string]*tls.Config{}} }
 
 // config returns a TLS server configuration whose certificate has subject
-// (and, self-signed, issuer) subject, an RFC 4514 name.
-func (cc *certCache) config(subject string) (*tls.Config, error) {
+// (and, self-signed, issuer) subject, an RFC 4514 name. Each device gets its
+// own certificate (serial number from subject and device), as devices that
+// make their self-signed certificate at first boot do; the key is shared,
+// since nothing in a scan tells keys apart by more than the certificate.
+func (cc *certCache) config(subject, device string) (*tls.Config, error) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if cfg, ok := cc.certs[subject]; ok {
+	id := subject + "\x00" + device
+	if cfg, ok := cc.certs[id]; ok {
 		return cfg, nil
 	}
 	if cc.key == nil {
@@ -44,7 +48,7 @@ func (cc *certCache) config(subject string) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256([]byte(subject))
+	sum := sha256.Sum256([]byte(id))
 	tmpl := &x509.Certificate{
 		SerialNumber:          new(big.Int).SetBytes(sum[:8]),
 		Subject:               name,
@@ -59,7 +63,7 @@ func (cc *certCache) config(subject string) (*tls.Config, error) {
 		return nil, fmt.Errorf("create certificate %q: %w", subject, err)
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: cc.key}}}
-	cc.certs[subject] = cfg
+	cc.certs[id] = cfg
 	return cfg, nil
 }
 
