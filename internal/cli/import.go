@@ -85,8 +85,9 @@ func (p Program) listFormats(out *outFlags) error {
 
 // importBatch is how many observations, or identifications, one store
 // transaction takes: observations go in as they are read, identifications
-// once every file is read (a host's evidence may be anywhere in them).
-const importBatch = 10_000
+// once every file is read (a host's evidence may be anywhere in them). A
+// variable so that the crash test can commit often.
+var importBatch = 10_000
 
 func (p Program) importFiles(ctx context.Context, args []string, f *importFlags, out *outFlags, know *knowFlags, threshold covered.Status) error {
 	var forced importer.Format
@@ -245,10 +246,11 @@ func (p Program) readImport(ctx context.Context, name string, forced importer.Fo
 // importRecord writes an import into the store: observations in batches as
 // they are read, then the identifications.
 type importRecord struct {
-	st  *store.Store
-	run int64
-	obs []covered.Observation
-	ids []covered.Identification
+	st        *store.Store
+	run       int64
+	obs       []covered.Observation
+	ids       []covered.Identification
+	committed store.RunCounts
 }
 
 func (p Program) beginImportRecord(ctx context.Context, files []string, forced importer.Format, site, rules, lists string) (*importRecord, error) {
@@ -279,7 +281,7 @@ func (r *importRecord) observe(ctx context.Context, o covered.Observation) error
 
 func (r *importRecord) identified(ctx context.Context, id covered.Identification) error {
 	r.ids = append(r.ids, id)
-	if len(r.ids) < importBatch/10 {
+	if len(r.ids) < max(1, importBatch/10) {
 		return nil
 	}
 	return r.flush(ctx)
@@ -291,6 +293,11 @@ func (r *importRecord) flush(ctx context.Context) error {
 	}
 	if err := r.st.Ingest(ctx, r.run, r.obs, r.ids); err != nil {
 		return fmt.Errorf("store import run %d: %w", r.run, err)
+	}
+	r.committed.Hosts += int64(len(r.ids))
+	r.committed.Observations += int64(len(r.obs))
+	if onCommit != nil {
+		onCommit(r.run, r.committed.Hosts, r.committed.Observations)
 	}
 	r.obs, r.ids = r.obs[:0], r.ids[:0]
 	return nil

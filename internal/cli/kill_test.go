@@ -59,6 +59,42 @@ func TestScanKilledLosesNothing(t *testing.T) {
 	t.Logf("%d kill points, %d killed mid-scan", points, killed)
 }
 
+// TestImportKilledLosesNothing does for `covered import` what
+// TestScanKilledLosesNothing does for scans: the child commits every 50
+// observations and is killed after its n-th commit.
+func TestImportKilledLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two dozen imports")
+	}
+	dir := t.TempDir()
+	obs := filepath.Join(dir, "obs.jsonl")
+	var b strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&b, `{"host":"10.7.%d.%d","key":"ssh.banner","value":"SSH-2.0-HUAWEI-1.%d","port":22,"transport":"tcp"}`+"\n", i/200, i%200, i%7)
+	}
+	if err := os.WriteFile(obs, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "killed-import.db")
+	args := []string{"import", "-q", "--format", "jsonl", "--db", db, obs}
+	argsJSON, _ := json.Marshal(args)
+	const points = 24
+	killed := 0
+	for i := range points {
+		committed, exited := runAndKill(t, argsJSON, 1+i*2, time.Duration(i%3)*time.Millisecond)
+		if !exited {
+			killed++
+		}
+		checkStore(t, db, i, committed)
+	}
+	if killed < 20 {
+		t.Fatalf("only %d of %d imports were killed before they finished", killed, points)
+	}
+	mustRun(t, args...)
+	checkStore(t, db, points, nil)
+	t.Logf("%d kill points, %d killed mid-import", points, killed)
+}
+
 // runAndKill starts a child scan, kills it jitter after its n-th commit
 // report, and returns what it reported committed per run (the last report
 // for each run) and whether it had already exited on its own.

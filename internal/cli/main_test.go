@@ -39,7 +39,7 @@ func runChild(argsJSON string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	flushHosts = 1
+	flushHosts, importBatch = 1, 50
 	onCommit = func(run, hosts, obs int64) { fmt.Fprintf(os.Stdout, "committed %d %d %d\n", run, hosts, obs) }
 	return Run(context.Background(), args, os.Stderr, os.Stderr)
 }
