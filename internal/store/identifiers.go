@@ -252,6 +252,7 @@ func collectFacts(obs []covered.Observation, ids []covered.Identification, siteO
 		h := get(id.Host)
 		h.manufacturer = id.Manufacturer
 	}
+	dropSharedDefaults(order)
 	// The host label itself is evidence when it is an address or a MAC.
 	for _, h := range order {
 		if h.ip == "" {
@@ -271,6 +272,32 @@ func collectFacts(obs []covered.Observation, ids []covered.Identification, siteO
 		slices.SortStableFunc(h.ids, func(a, b ident) int { return linkRank(a.kind) - linkRank(b.kind) })
 	}
 	return order, by
+}
+
+// dropSharedDefaults removes serials and certificates that hosts with
+// different hardware addresses both claim in one batch: those are vendor
+// defaults (one certificate burnt into a product line, a placeholder serial
+// the list above lacks), and as identifiers they would merge distinct
+// devices into one asset. Without differing MACs nothing shows the hosts
+// apart (one device may answer on two addresses), so the identifier stays.
+func dropSharedDefaults(hosts []*hostFacts) {
+	macs := map[ident]map[string]bool{}
+	for _, h := range hosts {
+		if h.mac == "" {
+			continue
+		}
+		for _, id := range h.ids {
+			if id.kind == LinkSerial || id.kind == LinkTLS {
+				if macs[id] == nil {
+					macs[id] = map[string]bool{}
+				}
+				macs[id][h.mac] = true
+			}
+		}
+	}
+	for _, h := range hosts {
+		h.ids = slices.DeleteFunc(h.ids, func(id ident) bool { return len(macs[id]) > 1 })
+	}
 }
 
 func linkRank(kind string) int {

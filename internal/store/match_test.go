@@ -48,6 +48,23 @@ func TestMatching(t *testing.T) {
 			same: [][2]hostRef{{{0, "cam-a"}, {1, "10.0.1.99"}}},
 		},
 		{
+			// Two cameras with different MACs presenting one certificate
+			// (a vendor default) are two devices, in this run and the next.
+			name: "certificate shared by different MACs does not tie",
+			steps: []step{
+				{hosts: []host{
+					{name: "10.0.2.5", ip: "10.0.2.5", mac: "c0:56:e3:00:00:01", kv: []string{"tls.cert.sha256", strings.Repeat("ab", 32)}},
+					{name: "10.0.2.6", ip: "10.0.2.6", mac: "c0:56:e3:00:00:02", kv: []string{"tls.cert.sha256", strings.Repeat("ab", 32)}},
+				}},
+				{hosts: []host{
+					{name: "10.0.2.5", ip: "10.0.2.5", mac: "c0:56:e3:00:00:01", kv: []string{"tls.cert.sha256", strings.Repeat("ab", 32)}},
+					{name: "10.0.2.6", ip: "10.0.2.6", mac: "c0:56:e3:00:00:02", kv: []string{"tls.cert.sha256", strings.Repeat("ab", 32)}},
+				}},
+			},
+			same:  [][2]hostRef{{{0, "10.0.2.5"}, {1, "10.0.2.5"}}, {{0, "10.0.2.6"}, {1, "10.0.2.6"}}},
+			apart: [][2]hostRef{{{0, "10.0.2.5"}, {0, "10.0.2.6"}}, {{1, "10.0.2.5"}, {1, "10.0.2.6"}}},
+		},
+		{
 			name: "placeholder serial does not tie",
 			steps: []step{
 				{hosts: []host{{name: "10.0.1.5", ip: "10.0.1.5", kv: []string{"inventory.serial", "To be filled by O.E.M."}}}},
