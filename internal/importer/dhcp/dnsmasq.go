@@ -1,0 +1,346 @@
+package dhcp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/importer"
+)
+
+var _ importer.Format = dnsmasqFormat{}
+
+// dnsmasqFormat reads dnsmasq's lease file (dnsmasq.leases) and the
+// dnsmasq-dhcp lines of a syslog. With --log-dhcp, dnsmasq logs each
+// transaction over several lines tied by its transaction id; they are
+// gathered into one device.
+type dnsmasqFormat struct{}
+
+func (dnsmasqFormat) Name() string { return "dnsmasq-leases" }
+
+func (dnsmasqFormat) Description() string {
+	return "dnsmasq lease file (dnsmasq.leases) or dnsmasq-dhcp syslog lines (vendor class, requested options)"
+}
+
+func (dnsmasqFormat) Example() string {
+	return "1795000000 00:e0:fc:12:34:56 10.0.0.5 AR1220 01:00:e0:fc:12:34:56\n" +
+		"Nov 27 10:00:00 gw dnsmasq-dhcp[812]: 2830431862 vendor class: HUAWEI AR1220"
+}
+
+const dnsmasqTag = "dnsmasq-dhcp"
+
+// Detect claims a file whose first line is a dnsmasq lease or whose head
+// holds dnsmasq-dhcp log lines.
+func (dnsmasqFormat) Detect(head []byte) bool {
+	if isLeaseLine(firstLine(head)) {
+		return true
+	}
+	return headLines(head, func(line []byte) bool {
+		i := bytes.Index(line, []byte(dnsmasqTag))
+		return i >= 0 && (bytes.HasPrefix(line[i+len(dnsmasqTag):], []byte("[")) || bytes.HasPrefix(line[i+len(dnsmasqTag):], []byte(":")))
+	})
+}
+
+// isLeaseLine reports whether line looks like `expiry mac ip ...`.
+func isLeaseLine(line []byte) bool {
+	f := bytes.Fields(line)
+	if len(f) < 4 || bytes.Contains(line, []byte(dnsmasqTag)) {
+		return false
+	}
+	if _, err := strconv.ParseUint(string(f[0]), 10, 64); err != nil {
+		return false
+	}
+	_, err := parseIP(string(f[2]))
+	return err == nil
+}
+
+// maxTransactions bounds the log transactions held at once; the oldest is
+// written out when a new one would pass it.
+const maxTransactions = 256
+
+// transaction is what the log lines of one transaction id said so far.
+type transaction struct {
+	dev              device
+	hostname, vendor string
+	params           []byte
+	nparams          int
+}
+
+// dnsmasqReader holds the state of one Read.
+type dnsmasqReader struct {
+	s        *sink
+	src      importer.Source
+	loc      *time.Location
+	mode     byte // 0 undecided, 'l' lease file, 's' syslog
+	v6       bool // past the lease file's duid line
+	txs      map[string]*transaction
+	order    []string
+	lastTime []byte
+	lastSeen time.Time
+}
+
+// Read streams either file. Lease lines have no time of their own (the
+// first field is when the lease expires) and take src.Seen; log lines take
+// their syslog time, read in the zone of src.Seen, with the year of
+// src.Seen. DHCPv6 leases (after the `duid` line) carry no MAC and are
+// skipped, as are other programs' syslog lines.
+func (f dnsmasqFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
+	d := &dnsmasqReader{s: newSink(f.Name(), src, emit, bad), src: src, loc: inLocation(src), txs: map[string]*transaction{}}
+	err := loop(ctx, newLineReader(r), d.s, d.line)
+	if err != nil {
+		return err
+	}
+	for len(d.order) > 0 {
+		if err := d.flushOldest(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *dnsmasqReader) line(line []byte, n int) error {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return nil
+	}
+	i := bytes.Index(line, []byte(dnsmasqTag))
+	if d.mode == 0 {
+		d.mode = 's'
+		if i < 0 && (isLeaseLine(line) || bytes.HasPrefix(line, []byte("duid "))) {
+			d.mode = 'l'
+		}
+	}
+	if d.mode == 'l' {
+		return d.lease(line, n)
+	}
+	if i < 0 {
+		return nil
+	}
+	msg := line[i+len(dnsmasqTag):]
+	if len(msg) > 0 && msg[0] == '[' {
+		j := bytes.IndexByte(msg, ']')
+		if j < 0 {
+			return nil
+		}
+		msg = msg[j+1:]
+	}
+	msg, ok := bytes.CutPrefix(msg, []byte(": "))
+	if !ok {
+		return nil
+	}
+	return d.logLine(d.logTime(line[:i]), string(msg), n)
+}
+
+// lease reads `expiry mac ip hostname client-id`; hostname "*" is none.
+func (d *dnsmasqReader) lease(line []byte, n int) error {
+	f := strings.Fields(string(line))
+	if f[0] == "duid" {
+		d.v6 = true
+		return nil
+	}
+	if d.v6 {
+		return nil
+	}
+	if len(f) < 4 {
+		d.s.badLine(n, fmt.Errorf("%d fields, want expiry mac ip hostname [client-id]", len(f)))
+		return nil
+	}
+	if _, err := strconv.ParseUint(f[0], 10, 64); err != nil {
+		d.s.badLine(n, fmt.Errorf("bad expiry %q", clip(f[0])))
+		return nil
+	}
+	dev := device{seen: d.src.Seen}
+	var err error
+	if dev.ip, err = parseIP(f[2]); err != nil {
+		d.s.badLine(n, err)
+		return nil
+	}
+	mac, ok, err := normMAC(f[1])
+	if err != nil {
+		d.s.badLine(n, err)
+		return nil
+	}
+	if ok {
+		dev.mac = mac
+	}
+	name := f[3]
+	if name == "*" {
+		name = ""
+	}
+	return d.s.record(dev, name, "")
+}
+
+// logTime reads the syslog time before the tag: "Nov 27 10:00:00 host " or
+// an RFC 3339 stamp; src.Seen when there is none. The last stamp is cached:
+// consecutive lines mostly share it.
+func (d *dnsmasqReader) logTime(prefix []byte) time.Time {
+	prefix = bytes.TrimSpace(prefix)
+	if len(prefix) >= 15 && bytes.Equal(prefix[:15], d.lastTime) {
+		return d.lastSeen
+	}
+	if len(prefix) >= 15 {
+		if t, err := time.ParseInLocation("Jan _2 15:04:05", string(prefix[:15]), d.loc); err == nil {
+			ref := d.src.Seen
+			if ref.IsZero() {
+				ref = time.Now().In(d.loc)
+			}
+			t = t.AddDate(ref.Year(), 0, 0)
+			if t.After(ref.AddDate(0, 0, 1)) {
+				t = t.AddDate(-1, 0, 0)
+			}
+			d.lastTime = append(d.lastTime[:0], prefix[:15]...)
+			d.lastSeen = t
+			return t
+		}
+	}
+	first, _, _ := bytes.Cut(prefix, []byte(" "))
+	if t, err := time.Parse(time.RFC3339Nano, string(first)); err == nil {
+		return t
+	}
+	return d.src.Seen
+}
+
+// logLine reads one dnsmasq-dhcp message: "[xid ]text".
+func (d *dnsmasqReader) logLine(seen time.Time, msg string, n int) error {
+	xid := ""
+	if sp := strings.IndexByte(msg, ' '); sp > 0 && allDigits(msg[:sp]) {
+		xid, msg = msg[:sp], msg[sp+1:]
+	}
+	if xid == "" {
+		// Without --log-dhcp only the messages are logged: take the ACKs.
+		if !strings.HasPrefix(msg, "DHCPACK(") {
+			return nil
+		}
+		var t transaction
+		t.dev.seen = seen
+		if err := t.message(msg); err != nil {
+			d.s.badLine(n, err)
+			return nil
+		}
+		return d.s.record(t.dev, t.hostname, "")
+	}
+	t := d.txs[xid]
+	if t == nil {
+		if len(d.order) == maxTransactions {
+			if err := d.flushOldest(); err != nil {
+				return err
+			}
+		}
+		t = &transaction{dev: device{seen: seen}}
+		d.txs[xid] = t
+		d.order = append(d.order, xid)
+	}
+	var err error
+	switch {
+	case strings.HasPrefix(msg, "vendor class: "):
+		t.vendor, err = optionValue(strings.TrimPrefix(msg, "vendor class: "))
+	case strings.HasPrefix(msg, "client provides name: "):
+		t.hostname, err = optionValue(strings.TrimPrefix(msg, "client provides name: "))
+	case strings.HasPrefix(msg, "requested options: "):
+		err = t.options(strings.TrimPrefix(msg, "requested options: "))
+	case strings.HasPrefix(msg, "DHCP"):
+		err = t.message(msg)
+	}
+	if err != nil {
+		d.s.badLine(n, err)
+	}
+	return nil
+}
+
+func (d *dnsmasqReader) flushOldest() error {
+	xid := d.order[0]
+	d.order = d.order[1:]
+	t := d.txs[xid]
+	delete(d.txs, xid)
+	if err := d.s.record(t.dev, t.hostname, t.vendor); err != nil {
+		return err
+	}
+	return d.s.obs(t.dev, "dhcp.param_list", string(t.params))
+}
+
+// dhcpv4Messages are the message types that name a client's MAC.
+var dhcpv4Messages = map[string]bool{
+	"DISCOVER": true, "OFFER": true, "REQUEST": true, "ACK": true,
+	"NAK": true, "DECLINE": true, "RELEASE": true, "INFORM": true,
+}
+
+// message reads "DHCPTYPE(iface) [ip] mac [name]". DHCPv6 and BOOTP
+// messages and other DHCP-prefixed lines are left alone.
+func (t *transaction) message(msg string) error {
+	kind, rest, ok := strings.Cut(msg, "(")
+	if !ok || !dhcpv4Messages[strings.TrimPrefix(kind, "DHCP")] {
+		return nil
+	}
+	_, rest, ok = strings.Cut(rest, ") ")
+	if !ok {
+		return nil
+	}
+	f := strings.Fields(rest)
+	if len(f) > 0 {
+		if ip, err := parseIP(f[0]); err == nil {
+			t.dev.ip = ip
+			f = f[1:]
+		}
+	}
+	if len(f) == 0 {
+		return fmt.Errorf("%s without a MAC address", kind)
+	}
+	mac, ok, err := normMAC(f[0])
+	if err != nil {
+		return err
+	}
+	if ok {
+		t.dev.mac = mac
+	}
+	if kind == "DHCPACK" && len(f) > 1 && t.hostname == "" {
+		t.hostname, err = optionValue(strings.Join(f[1:], " "))
+	}
+	return err
+}
+
+// options appends the numbers of "1:netmask, 3:router, 249" to params. A
+// long list spans several lines, each ending in a comma but the last.
+func (t *transaction) options(list string) error {
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		num, _, _ := strings.Cut(item, ":")
+		v, err := strconv.ParseUint(num, 10, 8)
+		if err != nil {
+			return fmt.Errorf("bad option number %q", clip(item))
+		}
+		if t.nparams == maxOption {
+			return errors.New("more options than a DHCP request can ask for")
+		}
+		if t.nparams > 0 {
+			t.params = append(t.params, ',')
+		}
+		t.params = strconv.AppendUint(t.params, v, 10)
+		t.nparams++
+	}
+	return nil
+}
+
+// optionValue checks that v fits in a DHCP option.
+func optionValue(v string) (string, error) {
+	if len(v) > maxOption {
+		return "", fmt.Errorf("value of %d bytes, longer than a DHCP option", len(v))
+	}
+	return v, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

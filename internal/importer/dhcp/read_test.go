@@ -1,0 +1,171 @@
+package dhcp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/importer"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// seen is the modification time the tests give every file.
+var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// The samples under testdata/ were written from each format's documentation:
+// dhcpd.leases(5) of ISC DHCP 4.4; Kea's ARM "Memfile" lease file section
+// and src/lib/dhcpsrv/csv_lease_file4.h (lease4 CSV columns); dnsmasq(8)
+// (lease file, --log-dhcp) and dnsmasq's src/lease.c and src/rfc2131.c
+// (log_packet and log_options line shapes); Microsoft's
+// Get-DhcpServerv4Lease reference and "Analyze DHCP Server Log Files"
+// (audit log header and event legend). Each holds deliberately bad lines.
+var cases = []struct {
+	name, format, file string
+	wantObs            int
+	wantBad            []int // lines reported bad, in order
+}{
+	{"dhcpd", "dhcpd-leases", "dhcpd.leases", 9, []int{37, 42, 43, 54, 56}},
+	{"kea", "kea-leases", "kea-leases4.csv", 6, []int{6, 7}},
+	{"kea-old-header", "kea-leases", "kea-leases4-old.csv", 2, nil},
+	{"dnsmasq-leases", "dnsmasq-leases", "dnsmasq.leases", 6, []int{3, 6}},
+	{"dnsmasq-log", "dnsmasq-leases", "dnsmasq-syslog.log", 9, []int{16, 19}},
+	{"windows-leases", "windows-dhcp", "windows-leases.csv", 4, []int{5, 6}},
+	{"windows-audit", "windows-dhcp", "windows-audit.log", 8, []int{17, 18}},
+}
+
+// run reads file with the named format and returns its observations and
+// the bad records.
+func run(t testing.TB, format string, data []byte, name string) ([]covered.Observation, []*importer.RecordError, error) {
+	t.Helper()
+	f, ok := importer.Lookup(format)
+	if !ok {
+		t.Fatalf("format %q not registered", format)
+	}
+	var obs []covered.Observation
+	var bad []*importer.RecordError
+	err := f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
+		func(o covered.Observation) error { obs = append(obs, o); return nil },
+		func(e *importer.RecordError) { bad = append(bad, e) })
+	return obs, bad, err
+}
+
+func TestRead(t *testing.T) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			obs, bad, err := run(t, tc.format, data, tc.file)
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			var lines []int
+			for _, e := range bad {
+				if e.File != tc.file {
+					t.Errorf("RecordError names file %q, want %q", e.File, tc.file)
+				}
+				lines = append(lines, e.Line)
+			}
+			if !slices.Equal(lines, tc.wantBad) {
+				t.Errorf("bad lines %v, want %v", lines, tc.wantBad)
+			}
+			if len(obs) != tc.wantObs {
+				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
+			}
+			for _, o := range obs {
+				if o.Source != "import:"+tc.format || o.Host == "" || o.Value == "" || o.Seen.IsZero() {
+					t.Errorf("incomplete observation %+v", o)
+				}
+				if _, ok := covered.Keys[o.Key]; !ok {
+					t.Errorf("key %q outside the vocabulary", o.Key)
+				}
+			}
+			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
+		})
+	}
+}
+
+// golden compares the observations (JSON Lines) and errors (one per line,
+// "bad: ...") with a golden file, or rewrites it under -update.
+func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
+	t.Helper()
+	var b bytes.Buffer
+	for _, o := range obs {
+		j, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	for _, e := range bad {
+		fmt.Fprintf(&b, "bad: %v\n", e)
+	}
+	if *update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
+	}
+}
+
+func TestLongLine(t *testing.T) {
+	long := bytes.Repeat([]byte("x"), maxLine+10)
+	for _, tc := range []struct {
+		format string
+		data   string
+	}{
+		{"dhcpd-leases", "lease 10.0.0.1 {\n%s\nhardware ethernet 00:e0:fc:12:34:56;\n}\n"},
+		{"kea-leases", "address,hwaddr,client_id,valid_lifetime,expire\n%s\n10.0.0.1,00:e0:fc:12:34:56,,0,0\n"},
+		{"dnsmasq-leases", "0 00:e0:fc:12:34:56 10.0.0.1 a *\n%s\n0 00:e0:fc:12:34:56 10.0.0.1 a *\n"},
+		{"windows-dhcp", "\"IPAddress\",\"ScopeId\",\"ClientId\"\n%s\n\"10.0.0.1\",\"10.0.0.0\",\"00-e0-fc-12-34-56\"\n"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			data := fmt.Appendf(nil, tc.data, long)
+			obs, bad, err := run(t, tc.format, data, "long")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(bad) != 1 || bad[0].Line != 2 || bad[0].Err != errLong {
+				t.Errorf("bad = %v, want one errLong at line 2", bad)
+			}
+			if len(obs) == 0 {
+				t.Errorf("no observations after the long line")
+			}
+		})
+	}
+}
+
+// TestEmitError checks that an error from emit ends Read with that error.
+func TestEmitError(t *testing.T) {
+	stop := fmt.Errorf("stop")
+	for _, tc := range cases {
+		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := importer.Lookup(tc.format)
+		err = f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: tc.file, Seen: seen},
+			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
+		if err != stop {
+			t.Errorf("%s: Read = %v, want the emit error", tc.name, err)
+		}
+	}
+}
