@@ -51,4 +51,7 @@ var Keys = map[string]string{
 	"port.open":       "an open port as transport/number, e.g. tcp/37777",
 	"tcp.banner":      "first bytes a TCP service sent unasked (vendor SDK ports)",
 	"tls.cert.serial": "certificate serial number, hex",
+	"nmap.service":    "nmap -sV VERSION column: product version (extrainfo)",
+	"nmap.cpe":        "a CPE nmap gave for a service or OS match, cpe:/part:vendor:product...",
+	"nmap.os":         "nmap's best OS match name, accuracy at least 90%",
 }

@@ -4,5 +4,6 @@ package all
 import (
 	_ "github.com/coveredtool/covered/internal/importer/arp"          // ip neigh, /proc/net/arp, arp -a, Cisco show arp / mac address-table
 	_ "github.com/coveredtool/covered/internal/importer/dhcp"         // ISC dhcpd, Kea, dnsmasq, Windows DHCP
+	_ "github.com/coveredtool/covered/internal/importer/nmapxml"      // nmap -oX
 	_ "github.com/coveredtool/covered/internal/importer/observations" // covered's own JSON Lines
 )
