@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
@@ -86,9 +87,10 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 		}
 		return s.record(l.dev, l.hostname, l.vclass)
 	}
+	var buf lease // cur points here while a block is open
 	lr := newLineReader(r)
 	err := loop(ctx, lr, s, func(line []byte, n int) error {
-		rest := string(line)
+		rest := line
 		for {
 			stmt, term, tail, err := cutStatement(rest)
 			rest = tail
@@ -100,14 +102,15 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 			case 0:
 				return nil
 			case '{':
-				if strings.HasPrefix(stmt, "lease ") || stmt == "lease" {
+				if bytes.HasPrefix(stmt, []byte("lease ")) || string(stmt) == "lease" {
 					if cur != nil {
 						s.badLine(cur.line, errors.New("lease block not closed"))
 						cur, depth = nil, 0
 					}
 					if depth == 0 {
-						cur = &lease{line: n}
-						ip, err := parseIP(strings.TrimSpace(strings.TrimPrefix(stmt, "lease")))
+						buf = lease{line: n}
+						cur = &buf
+						ip, err := parseIP(string(bytes.TrimSpace(bytes.TrimPrefix(stmt, []byte("lease")))))
 						if err != nil {
 							s.badLine(n, err)
 							cur.skip = true
@@ -145,23 +148,27 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 	return nil
 }
 
-// statement applies one statement of a lease block.
-func (l *lease) statement(stmt string) error {
-	word, arg, _ := strings.Cut(stmt, " ")
-	arg = strings.TrimSpace(arg)
+// statement applies one statement of a lease block. It works on the raw
+// bytes of the line and allocates strings only for the values it keeps.
+func (l *lease) statement(stmt []byte) error {
+	word, arg, _ := bytes.Cut(stmt, []byte(" "))
+	arg = bytes.TrimSpace(arg)
 	var err error
-	switch word {
+	switch string(word) {
 	case "starts":
-		l.starts, err = leaseTime(arg)
+		l.starts, err = leaseTimeBytes(arg)
 	case "cltt":
-		l.cltt, err = leaseTime(arg)
+		l.cltt, err = leaseTimeBytes(arg)
 	case "hardware":
-		kind, addr, _ := strings.Cut(arg, " ")
-		if kind != "ethernet" {
+		kind, addr, _ := bytes.Cut(arg, []byte(" "))
+		if string(kind) != "ethernet" {
 			return nil
 		}
-		mac, ok, err := normMAC(addr)
-		if err != nil {
+		var mac string
+		var ok bool
+		if hw, fast := quickMACBytes(addr); fast {
+			mac, ok = macString(hw)
+		} else if mac, ok, err = normMAC(string(addr)); err != nil {
 			return err
 		}
 		if ok {
@@ -170,17 +177,102 @@ func (l *lease) statement(stmt string) error {
 	case "client-hostname":
 		l.hostname, err = quoted(arg)
 	case "set", "option":
-		name, val, _ := strings.Cut(arg, " ")
-		if name != "vendor-class-identifier" {
+		name, val, _ := bytes.Cut(arg, []byte(" "))
+		if string(name) != "vendor-class-identifier" {
 			return nil
 		}
-		val = strings.TrimSpace(val)
-		if word == "set" {
-			val = strings.TrimSpace(strings.TrimPrefix(val, "="))
+		val = bytes.TrimSpace(val)
+		if string(word) == "set" {
+			val = bytes.TrimSpace(bytes.TrimPrefix(val, []byte("=")))
 		}
 		l.vclass, err = quoted(val)
 	}
 	return err
+}
+
+// quickMACBytes is quickMAC for the six-groups notation, on bytes.
+func quickMACBytes(s []byte) (hw [6]byte, ok bool) {
+	if len(s) != 17 || (s[2] != ':' && s[2] != '-') {
+		return hw, false
+	}
+	for i := range hw {
+		if i > 0 && s[3*i-1] != s[2] {
+			return hw, false
+		}
+		hi, lo := unhex(s[3*i]), unhex(s[3*i+1])
+		if hi > 15 || lo > 15 {
+			return hw, false
+		}
+		hw[i] = hi<<4 | lo
+	}
+	return hw, true
+}
+
+// leaseTimeBytes is leaseTime without allocating for its commonest input,
+// `W YYYY/MM/DD HH:MM:SS` in ASCII with an in-range date and time; anything
+// else goes to leaseTime.
+func leaseTimeBytes(b []byte) (time.Time, error) {
+	var f [3][]byte
+	n := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			return leaseTime(string(b))
+		}
+		if asciiSpace(c) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && b[j] < utf8.RuneSelf && !asciiSpace(b[j]) {
+			j++
+		}
+		if j < len(b) && b[j] >= utf8.RuneSelf {
+			return leaseTime(string(b))
+		}
+		if n == len(f) {
+			return leaseTime(string(b))
+		}
+		f[n] = b[i:j]
+		n++
+		i = j
+	}
+	if n != 3 {
+		return leaseTime(string(b))
+	}
+	d, t := f[1], f[2]
+	if len(d) != 10 || d[4] != '/' || d[7] != '/' || len(t) != 8 || t[2] != ':' || t[5] != ':' {
+		return leaseTime(string(b))
+	}
+	num := func(s []byte) (int, bool) {
+		v := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	year, ok1 := num(d[0:4])
+	month, ok2 := num(d[5:7])
+	day, ok3 := num(d[8:10])
+	hour, ok4 := num(t[0:2])
+	minute, ok5 := num(t[3:5])
+	sec, ok6 := num(t[6:8])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return leaseTime(string(b))
+	}
+	tm := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
+	if tm.Day() != day { // day out of range for the month
+		return leaseTime(string(b))
+	}
+	return tm, nil
+}
+
+// asciiSpace reports the ASCII bytes strings.Fields splits on.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // leaseTime reads `W YYYY/MM/DD HH:MM:SS` (UTC, dhcpd's default), `epoch N`
@@ -208,8 +300,9 @@ func leaseTime(s string) (time.Time, error) {
 
 // cutStatement returns the first statement of s and the character that ends
 // it (';', '{' or '}'; 0 when s holds no more statements). Quoted strings may
-// hold those characters; `#` starts a comment outside them.
-func cutStatement(s string) (stmt string, term byte, rest string, err error) {
+// hold those characters; `#` starts a comment outside them. stmt and rest
+// share s's memory.
+func cutStatement(s []byte) (stmt []byte, term byte, rest []byte, err error) {
 	inQuote := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -220,25 +313,25 @@ func cutStatement(s string) (stmt string, term byte, rest string, err error) {
 			inQuote = !inQuote
 		case inQuote:
 		case c == ';' || c == '{' || c == '}':
-			return strings.TrimSpace(s[:i]), c, s[i+1:], nil
+			return bytes.TrimSpace(s[:i]), c, s[i+1:], nil
 		case c == '#':
 			s = s[:i]
 		}
 	}
-	if stmt = strings.TrimSpace(s); stmt != "" {
-		return "", 0, "", fmt.Errorf("statement %q not ended by ;", clip(stmt))
+	if stmt = bytes.TrimSpace(s); len(stmt) != 0 {
+		return nil, 0, nil, fmt.Errorf("statement %q not ended by ;", clip(string(stmt)))
 	}
-	return "", 0, "", nil
+	return nil, 0, nil, nil
 }
 
 // quoted decodes a dhcpd string: "..." with \" \\ and \ooo octal escapes.
-func quoted(s string) (string, error) {
+func quoted(s []byte) (string, error) {
 	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return "", fmt.Errorf("want a quoted string, got %q", clip(s))
+		return "", fmt.Errorf("want a quoted string, got %q", clip(string(s)))
 	}
 	s = s[1 : len(s)-1]
-	if strings.IndexByte(s, '\\') < 0 {
-		return s, nil
+	if bytes.IndexByte(s, '\\') < 0 {
+		return string(s), nil
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

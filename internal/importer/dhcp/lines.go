@@ -76,9 +76,16 @@ func normMAC(s string) (mac string, ok bool, err error) {
 			return "", false, err
 		}
 	}
+	mac, ok = macString(hw)
+	return mac, ok, nil
+}
+
+// macString writes hw as lowercase colon-separated hex; ok is false for
+// addresses that name no device: all-zero, multicast and broadcast.
+func macString(hw [6]byte) (mac string, ok bool) {
 	switch oui.KindOf(hw) {
 	case oui.Invalid, oui.Multicast:
-		return "", false, nil
+		return "", false
 	}
 	const digits = "0123456789abcdef"
 	var b [17]byte
@@ -88,7 +95,7 @@ func normMAC(s string) (mac string, ok bool, err error) {
 		}
 		b[3*i], b[3*i+1] = digits[o>>4], digits[o&0x0f]
 	}
-	return string(b[:]), true, nil
+	return string(b[:]), true
 }
 
 // quickMAC reads the commonest notations quickly: six groups of two hex
