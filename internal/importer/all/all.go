@@ -2,6 +2,7 @@
 package all
 
 import (
+	_ "github.com/coveredtool/covered/internal/importer/accesslog"    // Apache/Nginx combined and Squid access logs (User-Agents)
 	_ "github.com/coveredtool/covered/internal/importer/arp"          // ip neigh, /proc/net/arp, arp -a, Cisco show arp / mac address-table
 	_ "github.com/coveredtool/covered/internal/importer/dhcp"         // ISC dhcpd, Kea, dnsmasq, Windows DHCP
 	_ "github.com/coveredtool/covered/internal/importer/nmapxml"      // nmap -oX
