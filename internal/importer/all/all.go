@@ -7,4 +7,5 @@ import (
 	_ "github.com/coveredtool/covered/internal/importer/dhcp"         // ISC dhcpd, Kea, dnsmasq, Windows DHCP
 	_ "github.com/coveredtool/covered/internal/importer/nmapxml"      // nmap -oX
 	_ "github.com/coveredtool/covered/internal/importer/observations" // covered's own JSON Lines
+	_ "github.com/coveredtool/covered/internal/importer/zeek"         // Zeek software, http, dhcp, ssl, ssh, known_services logs
 )

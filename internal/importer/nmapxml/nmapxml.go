@@ -64,10 +64,15 @@ func (Format) Example() string {
 const detectWindow = 4096
 
 // Detect claims files that start like nmap's XML output: the <nmaprun>
-// element, nmap's DOCTYPE or its nmap.xsl stylesheet near the start.
+// element, nmap's DOCTYPE or its nmap.xsl stylesheet near the start. masscan
+// writes the same root element with scanner="masscan"; those are its own
+// format's.
 func (Format) Detect(head []byte) bool {
 	if len(head) > detectWindow {
 		head = head[:detectWindow]
+	}
+	if bytes.Contains(head, []byte(`scanner="masscan"`)) {
+		return false
 	}
 	return bytes.Contains(head, []byte("<nmaprun")) ||
 		bytes.Contains(head, []byte("<!DOCTYPE nmaprun")) ||

@@ -1,0 +1,229 @@
+package zeek
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/importer"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// seen is the modification time the tests give every file.
+var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// The samples under testdata/ are written in the layout of the Zeek manual:
+// "Log Files" / "Zeek Logs" (the ASCII writer's #separator, #set_separator,
+// #empty_field, #unset_field, #path, #open, #fields, #types and #close
+// headers) and the field lists of software.log, http.log, dhcp.log (with
+// policy/protocols/dhcp/software.zeek's client_software and
+// server_software), known_services.log, ssh.log and ssl.log; zeek.json is
+// LogAscii::use_json output, some lines with a "_path" member as pipelines
+// add it, one with ISO 8601 timestamps and one with a nested "id" object.
+// Each holds repeats and deliberately bad lines.
+var cases = []struct {
+	file    string
+	wantObs int
+	wantBad []int // lines reported bad, in order
+}{
+	{"software.log", 3, []int{14, 15, 16}},
+	{"http.log", 2, []int{13}},
+	{"dhcp.log", 6, []int{12}},
+	{"known_services.log", 4, nil},
+	{"zeek.json", 10, []int{9, 10, 11}},
+}
+
+func run(t testing.TB, data []byte, name string) ([]covered.Observation, []*importer.RecordError, error) {
+	t.Helper()
+	var obs []covered.Observation
+	var bad []*importer.RecordError
+	err := format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
+		func(o covered.Observation) error { obs = append(obs, o); return nil },
+		func(e *importer.RecordError) { bad = append(bad, e) })
+	return obs, bad, err
+}
+
+func TestRead(t *testing.T) {
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			obs, bad, err := run(t, data, tc.file)
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			var lines []int
+			for _, e := range bad {
+				if e.File != tc.file {
+					t.Errorf("RecordError names file %q, want %q", e.File, tc.file)
+				}
+				lines = append(lines, e.Line)
+			}
+			if !slices.Equal(lines, tc.wantBad) {
+				t.Errorf("bad lines %v, want %v", lines, tc.wantBad)
+			}
+			if len(obs) != tc.wantObs {
+				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
+			}
+			for _, o := range obs {
+				if o.Source != "import:zeek" || o.Host == "" || o.Value == "" || o.Value == "-" || o.Seen.IsZero() {
+					t.Errorf("incomplete observation %+v", o)
+				}
+				if _, ok := covered.Keys[o.Key]; !ok {
+					t.Errorf("key %q outside the vocabulary", o.Key)
+				}
+			}
+			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
+		})
+	}
+}
+
+func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
+	t.Helper()
+	var b bytes.Buffer
+	for _, o := range obs {
+		j, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	for _, e := range bad {
+		fmt.Fprintf(&b, "bad: %v\n", e)
+	}
+	if *update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
+	}
+}
+
+// TestLine checks single records: times, escapes and errors.
+func TestLine(t *testing.T) {
+	hdr := "#separator \\x09\n#path\thttp\n#fields\tts\tid.orig_h\tuser_agent\n"
+	for _, tc := range []struct {
+		name, data string
+		want       []string
+		wantSeen   time.Time
+		wantErr    error
+		wantLine   int
+	}{
+		{"epoch", hdr + "1798761600.5\t10.0.0.1\tUA\n", []string{"http.user_agent=UA"}, time.Date(2027, 1, 1, 0, 0, 0, 5e8, time.UTC), nil, 0},
+		{"escapes", hdr + "1798761600\t10.0.0.1\ta\\x09b\\x5c\\xzz\n", []string{"http.user_agent=a\tb\\\\xzz"}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), nil, 0},
+		{"no ts", "#separator \\x09\n#path\thttp\n#fields\tid.orig_h\tuser_agent\n10.0.0.1\tUA\n", []string{"http.user_agent=UA"}, seen, nil, 0},
+		{"iso", `{"_path":"http","ts":"2027-01-01T01:00:00+01:00","id.orig_h":"10.0.0.1","user_agent":"UA"}` + "\n", []string{"http.user_agent=UA"}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), nil, 0},
+		{"mapped", hdr + "1798761600\t::ffff:10.0.0.1\tUA\n", []string{"http.user_agent=UA"}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), nil, 0},
+		{"no fields", "1798761600\t10.0.0.1\tUA\n", nil, time.Time{}, errNoFields, 1},
+		{"count", hdr + "1798761600\t10.0.0.1\n", nil, time.Time{}, errFieldCnt, 4},
+		{"bad ts", hdr + "1798761600.1234567890\t10.0.0.1\tUA\n", nil, time.Time{}, errTime, 4},
+		{"bad host", hdr + "1798761600\thost\tUA\n", nil, time.Time{}, errHost, 4},
+		{"json", `{"_path":"http","ts":1,` + "\n", nil, time.Time{}, errJSON, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obs, bad, err := run(t, []byte(tc.data), "line")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.wantErr != nil {
+				if len(bad) != 1 || !errors.Is(bad[0].Err, tc.wantErr) || bad[0].Line != tc.wantLine || len(obs) != 0 {
+					t.Errorf("bad = %v, obs %v, want %v at line %d", bad, obs, tc.wantErr, tc.wantLine)
+				}
+				return
+			}
+			if len(bad) != 0 {
+				t.Fatalf("bad = %v", bad)
+			}
+			var got []string
+			for _, o := range obs {
+				got = append(got, o.Key+"="+o.Value)
+				if !o.Seen.Equal(tc.wantSeen) || o.Host != "10.0.0.1" || o.IP != "10.0.0.1" {
+					t.Errorf("host %s seen %v, want 10.0.0.1 at %v", o.Host, o.Seen, tc.wantSeen)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLongLine(t *testing.T) {
+	data := "#separator \\x09\n#path\thttp\n#fields\tts\tid.orig_h\tuser_agent\n1\t10.0.0.1\tA\n" +
+		strings.Repeat("x", maxLine+10) + "\n1\t10.0.0.2\tB\n"
+	obs, bad, err := run(t, []byte(data), "long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) != 1 || bad[0].Line != 5 || bad[0].Err != errLong {
+		t.Errorf("bad = %v, want one errLong at line 5", bad)
+	}
+	if len(obs) != 2 {
+		t.Errorf("%d observations, want 2", len(obs))
+	}
+}
+
+// TestDedupBound checks that a full set emits repeats instead of growing.
+func TestDedupBound(t *testing.T) {
+	var n int
+	z := newReader("zeek", importer.Source{Name: "x", Seen: seen}, func(covered.Observation) error { n++; return nil }, func(*importer.RecordError) {})
+	for i := range maxSeen {
+		z.done[fmt.Sprint(i)] = struct{}{}
+	}
+	get := func(k string) string {
+		return map[string]string{"id.orig_h": "10.0.0.1", "user_agent": "UA"}[k]
+	}
+	for range 3 {
+		if err := z.record("http", get); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n != 3 || len(z.done) != maxSeen {
+		t.Errorf("%d observations and %d keys, want 3 and %d", n, len(z.done), maxSeen)
+	}
+}
+
+func TestEmitError(t *testing.T) {
+	stop := fmt.Errorf("stop")
+	for _, tc := range cases {
+		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: tc.file, Seen: seen},
+			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
+		if err != stop {
+			t.Errorf("%s: Read = %v, want the emit error", tc.file, err)
+		}
+	}
+}
+
+func TestCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := format{}.Read(ctx, bytes.NewReader([]byte("x\n")), importer.Source{}, func(covered.Observation) error { return nil }, func(*importer.RecordError) {})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Read = %v, want context.Canceled", err)
+	}
+}
