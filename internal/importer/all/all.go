@@ -5,7 +5,9 @@ import (
 	_ "github.com/coveredtool/covered/internal/importer/accesslog"    // Apache/Nginx combined and Squid access logs (User-Agents)
 	_ "github.com/coveredtool/covered/internal/importer/arp"          // ip neigh, /proc/net/arp, arp -a, Cisco show arp / mac address-table
 	_ "github.com/coveredtool/covered/internal/importer/dhcp"         // ISC dhcpd, Kea, dnsmasq, Windows DHCP
+	_ "github.com/coveredtool/covered/internal/importer/masscan"      // masscan -oJ and -oX
 	_ "github.com/coveredtool/covered/internal/importer/nmapxml"      // nmap -oX
 	_ "github.com/coveredtool/covered/internal/importer/observations" // covered's own JSON Lines
 	_ "github.com/coveredtool/covered/internal/importer/zeek"         // Zeek software, http, dhcp, ssl, ssh, known_services logs
+	_ "github.com/coveredtool/covered/internal/importer/zgrab2"       // zgrab2 JSON Lines
 )
