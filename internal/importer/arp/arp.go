@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -39,12 +41,12 @@ var (
 
 // readLines runs fn over the lines of r; an error fn returns for a line is
 // reported as that line's and reading goes on, unless it came from emit.
-func readLines(ctx context.Context, r io.Reader, s *sink, fn func(line []byte) error) error {
-	return loop(ctx, newLineReader(r), s, func(line []byte, n int) error {
+func readLines(ctx context.Context, r io.Reader, s *textfile.Sink, fn func(line []byte) error) error {
+	return textfile.Loop(ctx, textfile.NewLines(r), s, func(line []byte, n int) error {
 		err := fn(line)
 		var le lineErr
 		if errors.As(err, &le) {
-			s.badLine(n, le.error)
+			s.BadLine(n, le.error)
 			return nil
 		}
 		return err
@@ -57,22 +59,22 @@ type lineErr struct{ error }
 func bad(format string, args ...any) error { return lineErr{fmt.Errorf(format, args...)} }
 
 // emitEntry is s.entry with a bad IP or MAC reported as the line's.
-func (s *sink) emitEntry(rawIP, rawMAC string, seen time.Time) error {
+func emitEntry(s *textfile.Sink, rawIP, rawMAC string, seen time.Time) error {
 	ip := ""
 	if rawIP != "" {
 		var err error
-		if ip, err = parseIP(rawIP); err != nil {
+		if ip, err = textfile.ParseIP(rawIP); err != nil {
 			return lineErr{err}
 		}
 	}
-	mac, ok, err := normMAC(rawMAC)
+	mac, ok, err := textfile.NormMAC(rawMAC)
 	if err != nil {
 		return lineErr{err}
 	}
 	if !ok {
 		return nil
 	}
-	return s.obs(device{ip: ip, mac: mac, seen: seen}, "mac", mac)
+	return s.Obs(textfile.Device{IP: ip, MAC: mac, Seen: seen}, "mac", mac)
 }
 
 // neighFormat reads Linux neighbour tables: `ip neigh` output and
@@ -92,7 +94,7 @@ func (neighFormat) Example() string {
 // Detect claims a /proc/net/arp header or a first line `ADDR dev IF ...`
 // (or `ADDR lladdr MAC ...` from `ip neigh show dev IF`).
 func (neighFormat) Detect(head []byte) bool {
-	line := firstLine(head)
+	line := textfile.FirstLine(head)
 	if isProcHeader(line) {
 		return true
 	}
@@ -100,7 +102,7 @@ func (neighFormat) Detect(head []byte) bool {
 	if len(f) < 3 || (string(f[1]) != "dev" && string(f[1]) != "lladdr") {
 		return false
 	}
-	_, err := parseIP(string(f[0]))
+	_, err := textfile.ParseIP(string(f[0]))
 	return err == nil
 }
 
@@ -112,7 +114,7 @@ func isProcHeader(line []byte) bool {
 // state FAILED or INCOMPLETE are skipped, as are /proc/net/arp rows with
 // flags 0x0 (incomplete).
 func (f neighFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, badf func(*importer.RecordError)) error {
-	s := newSink(f.Name(), src, emit, badf)
+	s := textfile.NewSink(f.Name(), src, emit, badf)
 	var fields [][]byte
 	return readLines(ctx, r, s, func(line []byte) error {
 		fields = appendFields(fields[:0], line)
@@ -128,7 +130,7 @@ func (f neighFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 			if flags&0x2 == 0 { // ATF_COM: entry complete
 				return nil
 			}
-			return s.emitEntry(string(fields[0]), string(fields[3]), src.Seen)
+			return emitEntry(s, string(fields[0]), string(fields[3]), src.Seen)
 		}
 		var lladdr []byte
 		for i := 1; i < len(fields); i++ {
@@ -147,7 +149,7 @@ func (f neighFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 			}
 			return nil
 		}
-		return s.emitEntry(string(fields[0]), string(lladdr), src.Seen)
+		return emitEntry(s, string(fields[0]), string(lladdr), src.Seen)
 	})
 }
 
@@ -188,14 +190,14 @@ func isInterfaceLine(line []byte) bool {
 
 // Detect claims files with an `Interface: ADDR --- 0xN` line.
 func (windowsFormat) Detect(head []byte) bool {
-	return headLines(head, isInterfaceLine)
+	return textfile.HeadLines(head, isInterfaceLine)
 }
 
 // Read streams entries. The line after each Interface line is the column
 // header (localized, so not read); "No ARP Entries Found." and blank lines
 // are skipped.
 func (f windowsFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, badf func(*importer.RecordError)) error {
-	s := newSink(f.Name(), src, emit, badf)
+	s := textfile.NewSink(f.Name(), src, emit, badf)
 	header := false
 	var fields [][]byte
 	return readLines(ctx, r, s, func(line []byte) error {
@@ -215,7 +217,7 @@ func (f windowsFormat) Read(ctx context.Context, r io.Reader, src importer.Sourc
 			}
 			return bad("%d fields, want address, physical address and type", len(fields))
 		}
-		return s.emitEntry(string(fields[0]), string(fields[1]), src.Seen)
+		return emitEntry(s, string(fields[0]), string(fields[1]), src.Seen)
 	})
 }
 
@@ -237,7 +239,7 @@ func (ciscoFormat) Example() string {
 
 // Detect claims the column headers of either command.
 func (ciscoFormat) Detect(head []byte) bool {
-	return headLines(head, func(line []byte) bool {
+	return textfile.HeadLines(head, func(line []byte) bool {
 		f := bytes.Fields(line)
 		switch {
 		case len(f) >= 4 && string(f[0]) == "Protocol" && string(f[1]) == "Address" && bytes.Contains(line, []byte("Hardware Addr")):
@@ -254,7 +256,7 @@ func (ciscoFormat) Detect(head []byte) bool {
 // rulers, prompts and totals are skipped. ARP rows whose hardware address is
 // "Incomplete" are skipped; a row's age in minutes dates it before src.Seen.
 func (f ciscoFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, badf func(*importer.RecordError)) error {
-	s := newSink(f.Name(), src, emit, badf)
+	s := textfile.NewSink(f.Name(), src, emit, badf)
 	var fields [][]byte
 	return readLines(ctx, r, s, func(line []byte) error {
 		fields = appendFields(fields[:0], line)
@@ -279,12 +281,12 @@ func (f ciscoFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 			} else if err != nil && string(fields[2]) != "-" {
 				return bad("bad age %q", fields[2])
 			}
-			return s.emitEntry(string(fields[1]), string(fields[3]), seen)
+			return emitEntry(s, string(fields[1]), string(fields[3]), seen)
 		case first == "All" || allDigits(first):
 			if len(fields) < 3 {
 				return bad("%d fields, want Vlan Mac Type Ports", len(fields))
 			}
-			return s.emitEntry("", string(fields[1]), src.Seen)
+			return emitEntry(s, "", string(fields[1]), src.Seen)
 		}
 		return nil
 	})

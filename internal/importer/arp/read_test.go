@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -122,7 +124,7 @@ func golden(t *testing.T, path string, obs []covered.Observation, bad []*importe
 }
 
 func TestLongLine(t *testing.T) {
-	long := bytes.Repeat([]byte("x"), maxLine+10)
+	long := bytes.Repeat([]byte("x"), textfile.MaxLine+10)
 	for _, tc := range []struct {
 		format string
 		data   string
@@ -137,8 +139,8 @@ func TestLongLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(bad) != 1 || (bad[0].Line != 1 && bad[0].Line != 2) || bad[0].Err != errLong {
-				t.Errorf("bad = %v, want one errLong at the long line", bad)
+			if len(bad) != 1 || (bad[0].Line != 1 && bad[0].Line != 2) || bad[0].Err != textfile.ErrLong {
+				t.Errorf("bad = %v, want one textfile.ErrLong at the long line", bad)
 			}
 			if len(obs) != 2 {
 				t.Errorf("%d observations, want 2", len(obs))

@@ -1,7 +1,7 @@
 // Package dhcp imports DHCP server records (an importer format family of
 // the import stage): ISC dhcpd and Kea lease files, dnsmasq leases and logs,
 // and Windows DHCP server exports and audit logs. Each lease or logged
-// transaction becomes observations of one device: its MAC (`mac`), and
+// transaction becomes observations of one textfile.Device: its MAC (`mac`), and
 // when the record has them the client's hostname (`dhcp.hostname`, option
 // 12), vendor class (`dhcp.vendor_class`, option 60) and parameter request
 // list (`dhcp.param_list`, option 55, as comma-separated option numbers).

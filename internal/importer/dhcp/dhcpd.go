@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -41,13 +43,13 @@ func (dhcpdFormat) Example() string {
 // Detect claims files with a `lease <address> {` line or dhcpd's own
 // header statements (server-duid, authoring-byte-order).
 func (dhcpdFormat) Detect(head []byte) bool {
-	return headLines(head, func(line []byte) bool {
+	return textfile.HeadLines(head, func(line []byte) bool {
 		switch {
 		case bytes.HasPrefix(line, []byte("authoring-byte-order ")), bytes.HasPrefix(line, []byte("server-duid ")):
 			return true
 		case bytes.HasPrefix(line, []byte("lease ")) && bytes.HasSuffix(line, []byte("{")):
 			f := bytes.Fields(line)
-			_, err := parseIP(string(f[1]))
+			_, err := textfile.ParseIP(string(f[1]))
 			return len(f) == 3 && err == nil
 		}
 		return false
@@ -58,7 +60,7 @@ func (dhcpdFormat) Detect(head []byte) bool {
 type lease struct {
 	line             int // of the `lease` statement
 	skip             bool
-	dev              device
+	dev              textfile.Device
 	starts, cltt     time.Time
 	hostname, vclass string
 }
@@ -69,7 +71,7 @@ type lease struct {
 // each entry is a sighting. A block still open at the end of the file is
 // reported at its `lease` line and dropped.
 func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
-	s := newSink(f.Name(), src, emit, bad)
+	s := textfile.NewSink(f.Name(), src, emit, bad)
 	var cur *lease
 	depth := 0
 	finish := func() error {
@@ -78,24 +80,24 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 		if l.skip {
 			return nil
 		}
-		l.dev.seen = src.Seen
+		l.dev.Seen = src.Seen
 		switch {
 		case !l.cltt.IsZero():
-			l.dev.seen = l.cltt
+			l.dev.Seen = l.cltt
 		case !l.starts.IsZero():
-			l.dev.seen = l.starts
+			l.dev.Seen = l.starts
 		}
-		return s.record(l.dev, l.hostname, l.vclass)
+		return record(s, l.dev, l.hostname, l.vclass)
 	}
 	var buf lease // cur points here while a block is open
-	lr := newLineReader(r)
-	err := loop(ctx, lr, s, func(line []byte, n int) error {
+	lr := textfile.NewLines(r)
+	err := textfile.Loop(ctx, lr, s, func(line []byte, n int) error {
 		rest := line
 		for {
 			stmt, term, tail, err := cutStatement(rest)
 			rest = tail
 			if err != nil {
-				s.badLine(n, err)
+				s.BadLine(n, err)
 				return nil
 			}
 			switch term {
@@ -104,24 +106,24 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 			case '{':
 				if bytes.HasPrefix(stmt, []byte("lease ")) || string(stmt) == "lease" {
 					if cur != nil {
-						s.badLine(cur.line, errors.New("lease block not closed"))
+						s.BadLine(cur.line, errors.New("lease block not closed"))
 						cur, depth = nil, 0
 					}
 					if depth == 0 {
 						buf = lease{line: n}
 						cur = &buf
-						ip, err := parseIP(string(bytes.TrimSpace(bytes.TrimPrefix(stmt, []byte("lease")))))
+						ip, err := textfile.ParseIP(string(bytes.TrimSpace(bytes.TrimPrefix(stmt, []byte("lease")))))
 						if err != nil {
-							s.badLine(n, err)
+							s.BadLine(n, err)
 							cur.skip = true
 						}
-						cur.dev.ip = ip
+						cur.dev.IP = ip
 					}
 				}
 				depth++
 			case '}':
 				if depth == 0 {
-					s.badLine(n, errors.New("unbalanced }"))
+					s.BadLine(n, errors.New("unbalanced }"))
 					continue
 				}
 				depth--
@@ -133,7 +135,7 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 			case ';':
 				if cur != nil && depth == 1 && !cur.skip {
 					if err := cur.statement(stmt); err != nil {
-						s.badLine(n, err)
+						s.BadLine(n, err)
 					}
 				}
 			}
@@ -143,7 +145,7 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 		return err
 	}
 	if cur != nil {
-		s.badLine(cur.line, errors.New("lease block not closed at end of file"))
+		s.BadLine(cur.line, errors.New("lease block not closed at end of file"))
 	}
 	return nil
 }
@@ -167,12 +169,12 @@ func (l *lease) statement(stmt []byte) error {
 		var mac string
 		var ok bool
 		if hw, fast := quickMACBytes(addr); fast {
-			mac, ok = macString(hw)
-		} else if mac, ok, err = normMAC(string(addr)); err != nil {
+			mac, ok = textfile.MACString(hw)
+		} else if mac, ok, err = textfile.NormMAC(string(addr)); err != nil {
 			return err
 		}
 		if ok {
-			l.dev.mac = mac
+			l.dev.MAC = mac
 		}
 	case "client-hostname":
 		l.hostname, err = quoted(arg)
@@ -199,7 +201,7 @@ func quickMACBytes(s []byte) (hw [6]byte, ok bool) {
 		if i > 0 && s[3*i-1] != s[2] {
 			return hw, false
 		}
-		hi, lo := unhex(s[3*i]), unhex(s[3*i+1])
+		hi, lo := textfile.Unhex(s[3*i]), textfile.Unhex(s[3*i+1])
 		if hi > 15 || lo > 15 {
 			return hw, false
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -19,7 +21,7 @@ var _ importer.Format = dnsmasqFormat{}
 // dnsmasqFormat reads dnsmasq's lease file (dnsmasq.leases) and the
 // dnsmasq-dhcp lines of a syslog. With --log-dhcp, dnsmasq logs each
 // transaction over several lines tied by its transaction id; they are
-// gathered into one device.
+// gathered into one textfile.Device.
 type dnsmasqFormat struct{}
 
 func (dnsmasqFormat) Name() string { return "dnsmasq-leases" }
@@ -38,10 +40,10 @@ const dnsmasqTag = "dnsmasq-dhcp"
 // Detect claims a file whose first line is a dnsmasq lease or whose head
 // holds dnsmasq-dhcp log lines.
 func (dnsmasqFormat) Detect(head []byte) bool {
-	if isLeaseLine(firstLine(head)) {
+	if isLeaseLine(textfile.FirstLine(head)) {
 		return true
 	}
-	return headLines(head, func(line []byte) bool {
+	return textfile.HeadLines(head, func(line []byte) bool {
 		i := bytes.Index(line, []byte(dnsmasqTag))
 		return i >= 0 && (bytes.HasPrefix(line[i+len(dnsmasqTag):], []byte("[")) || bytes.HasPrefix(line[i+len(dnsmasqTag):], []byte(":")))
 	})
@@ -56,7 +58,7 @@ func isLeaseLine(line []byte) bool {
 	if _, err := strconv.ParseUint(string(f[0]), 10, 64); err != nil {
 		return false
 	}
-	_, err := parseIP(string(f[2]))
+	_, err := textfile.ParseIP(string(f[2]))
 	return err == nil
 }
 
@@ -66,7 +68,7 @@ const maxTransactions = 256
 
 // transaction is what the log lines of one transaction id said so far.
 type transaction struct {
-	dev              device
+	dev              textfile.Device
 	hostname, vendor string
 	params           []byte
 	nparams          int
@@ -74,7 +76,7 @@ type transaction struct {
 
 // dnsmasqReader holds the state of one Read.
 type dnsmasqReader struct {
-	s        *sink
+	s        *textfile.Sink
 	src      importer.Source
 	loc      *time.Location
 	mode     byte // 0 undecided, 'l' lease file, 's' syslog
@@ -91,8 +93,8 @@ type dnsmasqReader struct {
 // src.Seen. DHCPv6 leases (after the `duid` line) carry no MAC and are
 // skipped, as are other programs' syslog lines.
 func (f dnsmasqFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
-	d := &dnsmasqReader{s: newSink(f.Name(), src, emit, bad), src: src, loc: inLocation(src), txs: map[string]*transaction{}}
-	err := loop(ctx, newLineReader(r), d.s, d.line)
+	d := &dnsmasqReader{s: textfile.NewSink(f.Name(), src, emit, bad), src: src, loc: inLocation(src), txs: map[string]*transaction{}}
+	err := textfile.Loop(ctx, textfile.NewLines(r), d.s, d.line)
 	if err != nil {
 		return err
 	}
@@ -147,32 +149,32 @@ func (d *dnsmasqReader) lease(line []byte, n int) error {
 		return nil
 	}
 	if len(f) < 4 {
-		d.s.badLine(n, fmt.Errorf("%d fields, want expiry mac ip hostname [client-id]", len(f)))
+		d.s.BadLine(n, fmt.Errorf("%d fields, want expiry mac ip hostname [client-id]", len(f)))
 		return nil
 	}
 	if _, err := strconv.ParseUint(f[0], 10, 64); err != nil {
-		d.s.badLine(n, fmt.Errorf("bad expiry %q", clip(f[0])))
+		d.s.BadLine(n, fmt.Errorf("bad expiry %q", clip(f[0])))
 		return nil
 	}
-	dev := device{seen: d.src.Seen}
+	dev := textfile.Device{Seen: d.src.Seen}
 	var err error
-	if dev.ip, err = parseIP(f[2]); err != nil {
-		d.s.badLine(n, err)
+	if dev.IP, err = textfile.ParseIP(f[2]); err != nil {
+		d.s.BadLine(n, err)
 		return nil
 	}
-	mac, ok, err := normMAC(f[1])
+	mac, ok, err := textfile.NormMAC(f[1])
 	if err != nil {
-		d.s.badLine(n, err)
+		d.s.BadLine(n, err)
 		return nil
 	}
 	if ok {
-		dev.mac = mac
+		dev.MAC = mac
 	}
 	name := f[3]
 	if name == "*" {
 		name = ""
 	}
-	return d.s.record(dev, name, "")
+	return record(d.s, dev, name, "")
 }
 
 // logTime reads the syslog time before the tag: "Nov 27 10:00:00 host " or
@@ -217,12 +219,12 @@ func (d *dnsmasqReader) logLine(seen time.Time, msg string, n int) error {
 			return nil
 		}
 		var t transaction
-		t.dev.seen = seen
+		t.dev.Seen = seen
 		if err := t.message(msg); err != nil {
-			d.s.badLine(n, err)
+			d.s.BadLine(n, err)
 			return nil
 		}
-		return d.s.record(t.dev, t.hostname, "")
+		return record(d.s, t.dev, t.hostname, "")
 	}
 	t := d.txs[xid]
 	if t == nil {
@@ -231,7 +233,7 @@ func (d *dnsmasqReader) logLine(seen time.Time, msg string, n int) error {
 				return err
 			}
 		}
-		t = &transaction{dev: device{seen: seen}}
+		t = &transaction{dev: textfile.Device{Seen: seen}}
 		d.txs[xid] = t
 		d.order = append(d.order, xid)
 	}
@@ -247,7 +249,7 @@ func (d *dnsmasqReader) logLine(seen time.Time, msg string, n int) error {
 		err = t.message(msg)
 	}
 	if err != nil {
-		d.s.badLine(n, err)
+		d.s.BadLine(n, err)
 	}
 	return nil
 }
@@ -257,10 +259,10 @@ func (d *dnsmasqReader) flushOldest() error {
 	d.order = d.order[1:]
 	t := d.txs[xid]
 	delete(d.txs, xid)
-	if err := d.s.record(t.dev, t.hostname, t.vendor); err != nil {
+	if err := record(d.s, t.dev, t.hostname, t.vendor); err != nil {
 		return err
 	}
-	return d.s.obs(t.dev, "dhcp.param_list", string(t.params))
+	return d.s.Obs(t.dev, "dhcp.param_list", string(t.params))
 }
 
 // dhcpv4Messages are the message types that name a client's MAC.
@@ -282,20 +284,20 @@ func (t *transaction) message(msg string) error {
 	}
 	f := strings.Fields(rest)
 	if len(f) > 0 {
-		if ip, err := parseIP(f[0]); err == nil {
-			t.dev.ip = ip
+		if ip, err := textfile.ParseIP(f[0]); err == nil {
+			t.dev.IP = ip
 			f = f[1:]
 		}
 	}
 	if len(f) == 0 {
 		return fmt.Errorf("%s without a MAC address", kind)
 	}
-	mac, ok, err := normMAC(f[0])
+	mac, ok, err := textfile.NormMAC(f[0])
 	if err != nil {
 		return err
 	}
 	if ok {
-		t.dev.mac = mac
+		t.dev.MAC = mac
 	}
 	if kind == "DHCPACK" && len(f) > 1 && t.hostname == "" {
 		t.hostname, err = optionValue(strings.Join(f[1:], " "))

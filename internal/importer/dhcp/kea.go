@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -35,7 +37,7 @@ func (keaFormat) Example() string {
 
 // Detect claims files whose first line is a Kea lease4 header.
 func (keaFormat) Detect(head []byte) bool {
-	line := firstLine(head)
+	line := textfile.FirstLine(head)
 	return bytes.HasPrefix(line, []byte("address,")) && bytes.Contains(line, []byte(",hwaddr,")) &&
 		bytes.Contains(line, []byte(",valid_lifetime,")) && !bytes.Contains(line, []byte(",duid,"))
 }
@@ -45,57 +47,57 @@ func (keaFormat) Detect(head []byte) bool {
 // hwaddr, no hostname) yield nothing. Kea writes commas in hostnames as
 // "&#x2c"; they are decoded.
 func (f keaFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
-	s := newSink(f.Name(), src, emit, bad)
+	s := textfile.NewSink(f.Name(), src, emit, bad)
 	var cols columns
 	var rec []string
-	return loop(ctx, newLineReader(r), s, func(line []byte, n int) error {
+	return textfile.Loop(ctx, textfile.NewLines(r), s, func(line []byte, n int) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}
 		var err error
 		rec, err = splitCSV(rec, string(line))
 		if err != nil {
-			s.badLine(n, err)
+			s.BadLine(n, err)
 			return nil
 		}
 		if cols == nil || rec[0] == "address" {
 			if rec[0] != "address" {
-				s.badLine(n, errors.New("want the lease4 header (address,hwaddr,...) first"))
+				s.BadLine(n, errors.New("want the lease4 header (address,hwaddr,...) first"))
 				return nil
 			}
 			cols = newColumns(rec, strings.TrimSpace)
 			if _, ok := cols["hwaddr"]; !ok {
-				s.badLine(n, errors.New("header has no hwaddr column"))
+				s.BadLine(n, errors.New("header has no hwaddr column"))
 				cols = nil
 			}
 			return nil
 		}
 		if len(rec) < len(cols) {
-			s.badLine(n, fmt.Errorf("%d fields, header has %d", len(rec), len(cols)))
+			s.BadLine(n, fmt.Errorf("%d fields, header has %d", len(rec), len(cols)))
 			return nil
 		}
 		d, hostname, err := keaLease(cols, rec, src.Seen)
 		if err != nil {
-			s.badLine(n, err)
+			s.BadLine(n, err)
 			return nil
 		}
-		return s.record(d, hostname, "")
+		return record(s, d, hostname, "")
 	})
 }
 
-func keaLease(cols columns, rec []string, seen time.Time) (device, string, error) {
-	d := device{seen: seen}
+func keaLease(cols columns, rec []string, seen time.Time) (textfile.Device, string, error) {
+	d := textfile.Device{Seen: seen}
 	var err error
-	if d.ip, err = parseIP(cols.get(rec, "address")); err != nil {
+	if d.IP, err = textfile.ParseIP(cols.get(rec, "address")); err != nil {
 		return d, "", err
 	}
 	if hw := cols.get(rec, "hwaddr"); hw != "" {
-		mac, ok, err := normMAC(hw)
+		mac, ok, err := textfile.NormMAC(hw)
 		if err != nil {
 			return d, "", err
 		}
 		if ok {
-			d.mac = mac
+			d.MAC = mac
 		}
 	}
 	if exp, life := cols.get(rec, "expire"), cols.get(rec, "valid_lifetime"); exp != "" && life != "" {
@@ -105,7 +107,7 @@ func keaLease(cols columns, rec []string, seen time.Time) (device, string, error
 			return d, "", fmt.Errorf("bad expire %q or valid_lifetime %q", clip(exp), clip(life))
 		}
 		if e > int64(l) {
-			d.seen = time.Unix(e-int64(l), 0).UTC()
+			d.Seen = time.Unix(e-int64(l), 0).UTC()
 		}
 	}
 	hostname := strings.ReplaceAll(cols.get(rec, "hostname"), "&#x2c", ",")

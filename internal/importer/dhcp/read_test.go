@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -127,7 +129,7 @@ func golden(t *testing.T, path string, obs []covered.Observation, bad []*importe
 }
 
 func TestLongLine(t *testing.T) {
-	long := bytes.Repeat([]byte("x"), maxLine+10)
+	long := bytes.Repeat([]byte("x"), textfile.MaxLine+10)
 	for _, tc := range []struct {
 		format string
 		data   string
@@ -143,8 +145,8 @@ func TestLongLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(bad) != 1 || bad[0].Line != 2 || bad[0].Err != errLong {
-				t.Errorf("bad = %v, want one errLong at line 2", bad)
+			if len(bad) != 1 || bad[0].Line != 2 || bad[0].Err != textfile.ErrLong {
+				t.Errorf("bad = %v, want one textfile.ErrLong at line 2", bad)
 			}
 			if len(obs) == 0 {
 				t.Errorf("no observations after the long line")

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -38,7 +40,7 @@ const auditHeader = "ID,Date,Time,Description,IP Address"
 // Detect claims an audit log (its title or header line) or a CSV whose
 // header names IPAddress, ScopeId and ClientId.
 func (windowsFormat) Detect(head []byte) bool {
-	return headLines(head, func(line []byte) bool {
+	return textfile.HeadLines(head, func(line []byte) bool {
 		if bytes.Contains(line, []byte("Microsoft DHCP Service Activity Log")) || bytes.HasPrefix(line, []byte(auditHeader)) {
 			return true
 		}
@@ -60,12 +62,12 @@ func auditName(s string) string { return strings.TrimSuffix(strings.TrimSpace(s)
 // of src.Seen; rows without a MAC (service events) are skipped. The vendor
 // class comes from VendorClass(Hex), byte for byte, else VendorClass(ASCII).
 func (f windowsFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
-	s := newSink(f.Name(), src, emit, bad)
+	s := textfile.NewSink(f.Name(), src, emit, bad)
 	loc := inLocation(src)
 	var cols columns
 	audit := false
 	var rec []string
-	return loop(ctx, newLineReader(r), s, func(line []byte, n int) error {
+	return textfile.Loop(ctx, textfile.NewLines(r), s, func(line []byte, n int) error {
 		text := string(bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")))
 		if cols == nil {
 			switch {
@@ -77,7 +79,7 @@ func (f windowsFormat) Read(ctx context.Context, r io.Reader, src importer.Sourc
 			}
 			var err error
 			if rec, err = splitCSV(rec, text); err != nil {
-				s.badLine(n, fmt.Errorf("header: %w", err))
+				s.BadLine(n, fmt.Errorf("header: %w", err))
 				return nil
 			}
 			cols = newColumns(rec, auditName)
@@ -88,10 +90,10 @@ func (f windowsFormat) Read(ctx context.Context, r io.Reader, src importer.Sourc
 		}
 		var err error
 		if rec, err = splitCSV(rec, text); err != nil {
-			s.badLine(n, err)
+			s.BadLine(n, err)
 			return nil
 		}
-		var d device
+		var d textfile.Device
 		var hostname, vendor string
 		if audit {
 			d, hostname, vendor, err = auditRow(cols, rec, loc)
@@ -99,36 +101,36 @@ func (f windowsFormat) Read(ctx context.Context, r io.Reader, src importer.Sourc
 			d, hostname, err = leaseRow(cols, rec, src.Seen)
 		}
 		if err != nil {
-			s.badLine(n, err)
+			s.BadLine(n, err)
 			return nil
 		}
-		return s.record(d, hostname, vendor)
+		return record(s, d, hostname, vendor)
 	})
 }
 
-func leaseRow(cols columns, rec []string, seen time.Time) (device, string, error) {
-	d := device{seen: seen}
+func leaseRow(cols columns, rec []string, seen time.Time) (textfile.Device, string, error) {
+	d := textfile.Device{Seen: seen}
 	if len(rec) < len(cols) {
 		return d, "", fmt.Errorf("%d fields, header has %d", len(rec), len(cols))
 	}
 	var err error
-	if d.ip, err = parseIP(cols.get(rec, "IPAddress")); err != nil {
+	if d.IP, err = textfile.ParseIP(cols.get(rec, "IPAddress")); err != nil {
 		return d, "", err
 	}
 	if id := cols.get(rec, "ClientId"); id != "" {
-		mac, ok, err := normMAC(id)
+		mac, ok, err := textfile.NormMAC(id)
 		if err != nil {
 			return d, "", fmt.Errorf("ClientId: %w", err)
 		}
 		if ok {
-			d.mac = mac
+			d.MAC = mac
 		}
 	}
 	return d, cols.get(rec, "HostName"), nil
 }
 
-func auditRow(cols columns, rec []string, loc *time.Location) (device, string, string, error) {
-	var d device
+func auditRow(cols columns, rec []string, loc *time.Location) (textfile.Device, string, string, error) {
+	var d textfile.Device
 	if len(rec) < 7 {
 		return d, "", "", fmt.Errorf("%d fields, want at least 7", len(rec))
 	}
@@ -136,21 +138,21 @@ func auditRow(cols columns, rec []string, loc *time.Location) (device, string, s
 	if hw == "" {
 		return d, "", "", nil
 	}
-	mac, ok, err := normMAC(hw)
+	mac, ok, err := textfile.NormMAC(hw)
 	if err != nil {
 		return d, "", "", err
 	}
 	if ok {
-		d.mac = mac
+		d.MAC = mac
 	}
 	if ip := cols.get(rec, "IP Address"); ip != "" {
-		if d.ip, err = parseIP(ip); err != nil {
+		if d.IP, err = textfile.ParseIP(ip); err != nil {
 			return d, "", "", err
 		}
 	}
 	stamp := cols.get(rec, "Date") + " " + cols.get(rec, "Time")
-	if d.seen, err = time.ParseInLocation("01/02/06 15:04:05", stamp, loc); err != nil {
-		if d.seen, err = time.ParseInLocation("01/02/2006 15:04:05", stamp, loc); err != nil {
+	if d.Seen, err = time.ParseInLocation("01/02/06 15:04:05", stamp, loc); err != nil {
+		if d.Seen, err = time.ParseInLocation("01/02/2006 15:04:05", stamp, loc); err != nil {
 			return d, "", "", fmt.Errorf("bad date and time %q", clip(stamp))
 		}
 	}

@@ -1,0 +1,241 @@
+// Package textfile holds what the line-oriented importers share: a bounded
+// line reader that counts lines, MAC and address normalisation, and a Sink
+// that turns a record's values into observations. DHCP leases and logs, ARP
+// and neighbour tables are all lines of text with a MAC and an address.
+package textfile
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/oui"
+)
+
+// MaxLine bounds one line; longer lines are reported as bad and skipped.
+const MaxLine = 64 << 10
+
+// ErrLong reports a line over MaxLine bytes.
+var ErrLong = fmt.Errorf("line longer than %d bytes", MaxLine)
+
+// Lines streams lines with bounded memory: it never holds more than
+// MaxLine bytes of one line.
+type Lines struct {
+	br *bufio.Reader
+	N  int // number of the line last returned, 1-based
+}
+
+func NewLines(r io.Reader) *Lines {
+	return &Lines{br: bufio.NewReaderSize(r, MaxLine+1)}
+}
+
+// Next returns the next line without its line ending. The slice is valid
+// until the following call. It returns ErrLong for an over-long line (whose
+// rest is skipped) and io.EOF at the end.
+func (l *Lines) Next() ([]byte, error) {
+	line, err := l.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		l.N++
+		for errors.Is(err, bufio.ErrBufferFull) {
+			_, err = l.br.ReadSlice('\n')
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		return nil, ErrLong
+	}
+	if len(line) == 0 && err != nil {
+		return nil, err
+	}
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	l.N++
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > MaxLine {
+		return nil, ErrLong
+	}
+	return line, nil
+}
+
+// NormMAC parses s with oui.ParseMAC and writes it as lowercase
+// colon-separated hex, so that the same Device groups alike whatever
+// notation the source used. ok is false for addresses that name no Device:
+// all-zero (incomplete), multicast and broadcast.
+func NormMAC(s string) (mac string, ok bool, err error) {
+	hw, fast := quickMAC(s)
+	if !fast {
+		if hw, err = oui.ParseMAC(s); err != nil {
+			return "", false, err
+		}
+	}
+	mac, ok = MACString(hw)
+	return mac, ok, nil
+}
+
+// MACString writes hw as lowercase colon-separated hex; ok is false for
+// addresses that name no device: all-zero, multicast and broadcast.
+func MACString(hw [6]byte) (mac string, ok bool) {
+	switch oui.KindOf(hw) {
+	case oui.Invalid, oui.Multicast:
+		return "", false
+	}
+	const digits = "0123456789abcdef"
+	var b [17]byte
+	for i, o := range hw {
+		if i > 0 {
+			b[3*i-1] = ':'
+		}
+		b[3*i], b[3*i+1] = digits[o>>4], digits[o&0x0f]
+	}
+	return string(b[:]), true
+}
+
+// quickMAC reads the commonest notations quickly: six groups of two hex
+// digits separated by ':' or '-', and Cisco's three dotted groups of four.
+// Anything else is left to oui.ParseMAC.
+func quickMAC(s string) (hw [6]byte, ok bool) {
+	if len(s) == 14 && s[4] == '.' && s[9] == '.' { // Cisco 0011.2233.4455
+		s = s[0:2] + ":" + s[2:4] + ":" + s[5:7] + ":" + s[7:9] + ":" + s[10:12] + ":" + s[12:14]
+	}
+	if len(s) != 17 || (s[2] != ':' && s[2] != '-') {
+		return hw, false
+	}
+	for i := range hw {
+		if i > 0 && s[3*i-1] != s[2] {
+			return hw, false
+		}
+		hi, lo := Unhex(s[3*i]), Unhex(s[3*i+1])
+		if hi > 15 || lo > 15 {
+			return hw, false
+		}
+		hw[i] = hi<<4 | lo
+	}
+	return hw, true
+}
+
+func Unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 255
+}
+
+// ParseIP checks an address and returns it in canonical form.
+func ParseIP(s string) (string, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		if len(s) > 64 {
+			s = s[:64]
+		}
+		return "", fmt.Errorf("bad IP address %q", s)
+	}
+	if a.Is4() {
+		return s, nil // ParseAddr takes only the canonical dotted quad
+	}
+	return a.String(), nil
+}
+
+// Device is one client as a record names it: the observations of a record
+// share it.
+type Device struct {
+	IP, MAC string
+	Seen    time.Time
+}
+
+// host is the Device key: the IP, or the MAC when there is none.
+func (d Device) Host() string {
+	if d.IP != "" {
+		return d.IP
+	}
+	return d.MAC
+}
+
+// Sink turns a record's values into observations of one format.
+type Sink struct {
+	source string
+	emit   func(covered.Observation) error
+	bad    func(*importer.RecordError)
+	file   string
+}
+
+func NewSink(name string, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) *Sink {
+	return &Sink{source: "import:" + name, emit: emit, bad: bad, file: src.Name}
+}
+
+func (s *Sink) BadLine(line int, err error) {
+	s.bad(&importer.RecordError{File: s.file, Line: line, Err: err})
+}
+
+// Obs emits one observation of d unless value is empty or d has no key.
+func (s *Sink) Obs(d Device, key, value string) error {
+	if value == "" || d.Host() == "" {
+		return nil
+	}
+	return s.emit(covered.Observation{Host: d.Host(), Key: key, Value: value, Source: s.source, Seen: d.Seen, IP: d.IP, MAC: d.MAC})
+}
+
+// Loop reads lines until EOF, calling fn for each. It reports over-long
+// lines, checks ctx every 4096 lines, and ends on fn's error.
+func Loop(ctx interface{ Err() error }, lr *Lines, s *Sink, fn func(line []byte, n int) error) error {
+	for {
+		if lr.N%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		line, err := lr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if errors.Is(err, ErrLong) {
+			s.BadLine(lr.N, err)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", s.file, err)
+		}
+		if err := fn(line, lr.N); err != nil {
+			return err
+		}
+	}
+}
+
+// FirstLine returns the first non-blank line of head, trimmed.
+func FirstLine(head []byte) []byte {
+	for len(head) > 0 {
+		var line []byte
+		line, head, _ = bytes.Cut(head, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 {
+			return line
+		}
+	}
+	return nil
+}
+
+// HeadLines calls fn for each complete trimmed line of head until fn returns
+// true; the last line is skipped when head was cut inside it.
+func HeadLines(head []byte, fn func(line []byte) bool) bool {
+	for len(head) > 0 {
+		line, rest, found := bytes.Cut(head, []byte("\n"))
+		if !found && len(head) >= importer.HeadSize {
+			return false
+		}
+		head = rest
+		if fn(bytes.TrimSpace(line)) {
+			return true
+		}
+	}
+	return false
+}
