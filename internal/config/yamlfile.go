@@ -3,14 +3,14 @@ package config
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/yamlerr"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 )
 
 // Error is one problem at one place of a config file. Its text is
@@ -250,7 +250,7 @@ func tokenError(name string, root ast.Node, err error) *Error {
 	}
 	tk := ye.GetToken()
 	e := &Error{File: name, Line: tk.Position.Line, Msg: ye.GetMessage()}
-	node := nodeOf(root, tk)
+	node := yamlerr.NodeOf(root, tk)
 	if node != nil {
 		e.Field = strings.TrimPrefix(strings.TrimPrefix(node.GetPath(), "$"), ".")
 	}
@@ -266,9 +266,9 @@ func tokenError(name string, root ast.Node, err error) *Error {
 			e.Msg = ye.GetMessage()
 		}
 	case errors.As(err, &typeErr):
-		e.Msg = fmt.Sprintf("expected %s, got %s", describeType(typeErr.DstType), describeNode(node, tk))
+		e.Msg = fmt.Sprintf("expected %s, got %s", yamlerr.DescribeType(typeErr.DstType), yamlerr.DescribeNode(node, tk))
 	case errors.As(err, &nodeErr):
-		e.Msg = fmt.Sprintf("expected %s, got %s", describeNodeType(nodeErr.Expected), describeNode(node, tk))
+		e.Msg = fmt.Sprintf("expected %s, got %s", yamlerr.DescribeNodeType(nodeErr.Expected), yamlerr.DescribeNode(node, tk))
 	}
 	return e
 }
@@ -286,83 +286,4 @@ func topKeyAt(src []byte, line int) string {
 		}
 	}
 	return ""
-}
-
-// nodeOf finds the deepest node under root whose token is tk.
-func nodeOf(root ast.Node, tk *token.Token) ast.Node {
-	if root == nil {
-		return nil
-	}
-	w := &tokenFinder{tk: tk}
-	ast.Walk(w, root)
-	return w.found
-}
-
-type tokenFinder struct {
-	tk    *token.Token
-	found ast.Node
-}
-
-func (w *tokenFinder) Visit(n ast.Node) ast.Visitor {
-	if n.GetToken() == w.tk {
-		w.found = n
-	}
-	return w
-}
-
-func describeType(t reflect.Type) string {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil {
-		return "a value"
-	}
-	switch t.Kind() {
-	case reflect.Bool:
-		return "true or false"
-	case reflect.String:
-		return "a string"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "a list"
-	case reflect.Struct, reflect.Map:
-		return "a mapping"
-	}
-	return t.String()
-}
-
-func describeNodeType(t ast.NodeType) string {
-	switch t {
-	case ast.SequenceType:
-		return "a list"
-	case ast.MappingType, ast.MappingValueType:
-		return "a mapping"
-	case ast.StringType:
-		return "a string"
-	case ast.BoolType:
-		return "true or false"
-	case ast.IntegerType:
-		return "an integer"
-	case ast.FloatType:
-		return "a number"
-	}
-	return strings.ToLower(t.String())
-}
-
-func describeNode(n ast.Node, tk *token.Token) string {
-	if n != nil {
-		switch n.Type() {
-		case ast.SequenceType:
-			return "a list"
-		case ast.MappingType, ast.MappingValueType:
-			return "a mapping"
-		case ast.NullType:
-			return "null"
-		}
-	}
-	return strconv.Quote(tk.Value)
 }

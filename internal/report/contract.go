@@ -9,10 +9,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/coveredtool/covered/internal/yamlerr"
+
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 )
 
 // Contract is the contract metadata FAR 52.204-25(d)(2)(i) asks for that no
@@ -262,7 +263,7 @@ func yamlError(name string, root ast.Node, err error) error {
 	}
 	tk := ye.GetToken()
 	e := &ContractError{File: name, Line: tk.Position.Line, Msg: ye.GetMessage()}
-	if n := nodeAt(root, tk); n != nil {
+	if n := yamlerr.NodeOf(root, tk); n != nil {
 		e.Field = strings.TrimPrefix(strings.TrimPrefix(n.GetPath(), "$"), ".")
 	}
 	var (
@@ -276,26 +277,4 @@ func yamlError(name string, root ast.Node, err error) error {
 		e.Msg = fmt.Sprintf("expected %s, got %q", typeErr.DstType, tk.Value)
 	}
 	return e
-}
-
-// nodeAt finds the deepest node under root whose token is tk.
-func nodeAt(root ast.Node, tk *token.Token) ast.Node {
-	if root == nil {
-		return nil
-	}
-	f := &tokenFinder{tk: tk}
-	ast.Walk(f, root)
-	return f.found
-}
-
-type tokenFinder struct {
-	tk    *token.Token
-	found ast.Node
-}
-
-func (f *tokenFinder) Visit(n ast.Node) ast.Visitor {
-	if n.GetToken() == f.tk {
-		f.found = n
-	}
-	return f
 }
