@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -145,19 +147,19 @@ type jRecord struct {
 // ("[", "]", ",") and the "{finished: 1}" trailer of old versions are
 // skipped; any other line that is not a masscan record goes to bad.
 func (JSONFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
-	lr := newLineReader(r, MaxLineBytes)
+	lr := textfile.NewLongLines(r, MaxLineBytes)
 	for {
-		line, tooLong, err := lr.next()
+		line, tooLong, err := lr.Next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %s:%d: %w", JSONName, src.Name, lr.n+1, err)
+			return fmt.Errorf("%s: %s:%d: %w", JSONName, src.Name, lr.N+1, err)
 		}
-		if lr.n%1024 == 0 && ctx.Err() != nil {
+		if lr.N%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		recErr := func(err error) { bad(&importer.RecordError{File: src.Name, Line: lr.n, Err: err}) }
+		recErr := func(err error) { bad(&importer.RecordError{File: src.Name, Line: lr.N, Err: err}) }
 		if tooLong {
 			recErr(fmt.Errorf("line longer than %d bytes", MaxLineBytes))
 			continue
@@ -227,7 +229,7 @@ type xHost struct {
 // not markup goes to bad. Read fails when r holds no <nmaprun> element and
 // no host at all.
 func (XMLFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
-	lr := newLineReader(r, MaxLineBytes)
+	lr := textfile.NewLongLines(r, MaxLineBytes)
 	seen := src.Seen
 	sawRun, hosts := false, 0
 	var acc []byte
@@ -277,14 +279,14 @@ func (XMLFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emi
 		return nil
 	}
 	for {
-		line, tooLong, err := lr.next()
+		line, tooLong, err := lr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %s:%d: %w", XMLName, src.Name, lr.n+1, err)
+			return fmt.Errorf("%s: %s:%d: %w", XMLName, src.Name, lr.N+1, err)
 		}
-		if lr.n%1024 == 0 && ctx.Err() != nil {
+		if lr.N%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if inHost {
@@ -301,7 +303,7 @@ func (XMLFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emi
 			continue
 		}
 		if tooLong {
-			bad(&importer.RecordError{File: src.Name, Line: lr.n, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)})
+			bad(&importer.RecordError{File: src.Name, Line: lr.N, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)})
 			continue
 		}
 		t := bytes.TrimSpace(line)
@@ -309,7 +311,7 @@ func (XMLFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emi
 		case len(t) == 0:
 		case isTag(t, "<host"):
 			hosts++
-			start, inHost, accTooLong = lr.n, true, false
+			start, inHost, accTooLong = lr.N, true, false
 			acc = append(acc[:0], t...)
 			if bytes.Contains(t, []byte("</host>")) || bytes.HasSuffix(t, []byte("/>")) && bytes.Count(t, []byte("<")) == 1 {
 				if err := finish(); err != nil {
@@ -324,14 +326,14 @@ func (XMLFormat) Read(ctx context.Context, r io.Reader, src importer.Source, emi
 		case t[0] == '<':
 			// Preamble, <scaninfo>, <runstats>, closing tags: nothing observed.
 		default:
-			bad(&importer.RecordError{File: src.Name, Line: lr.n, Err: errors.New("not XML markup")})
+			bad(&importer.RecordError{File: src.Name, Line: lr.N, Err: errors.New("not XML markup")})
 		}
 	}
 	if inHost {
 		bad(&importer.RecordError{File: src.Name, Line: start, Err: errors.New("host: unexpected end of input before </host>")})
 	}
 	if !sawRun && hosts == 0 {
-		return fmt.Errorf("%s: %s:%d: no <nmaprun> element: not masscan XML output", XMLName, src.Name, lr.n)
+		return fmt.Errorf("%s: %s:%d: no <nmaprun> element: not masscan XML output", XMLName, src.Name, lr.N)
 	}
 	return nil
 }

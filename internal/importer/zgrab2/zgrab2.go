@@ -23,6 +23,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -145,19 +147,19 @@ type bannerResult struct {
 // Read streams the lines of r. A line that is too long, not JSON, has no
 // target or a module result of the wrong shape goes to bad with its line.
 func (Format) Read(ctx context.Context, r io.Reader, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) error {
-	lr := newLineReader(r, MaxLineBytes)
+	lr := textfile.NewLongLines(r, MaxLineBytes)
 	for {
-		line, tooLong, err := lr.next()
+		line, tooLong, err := lr.Next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %s:%d: %w", Name, src.Name, lr.n+1, err)
+			return fmt.Errorf("%s: %s:%d: %w", Name, src.Name, lr.N+1, err)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		recErr := func(err error) { bad(&importer.RecordError{File: src.Name, Line: lr.n, Err: err}) }
+		recErr := func(err error) { bad(&importer.RecordError{File: src.Name, Line: lr.N, Err: err}) }
 		if tooLong {
 			recErr(fmt.Errorf("line longer than %d bytes", MaxLineBytes))
 			continue
