@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -145,7 +146,7 @@ func TestLongLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(bad) != 1 || bad[0].Line != 2 || bad[0].Err != textfile.ErrLong {
+			if len(bad) != 1 || bad[0].Line != 2 || !errors.Is(bad[0].Err, textfile.ErrLong) {
 				t.Errorf("bad = %v, want one textfile.ErrLong at line 2", bad)
 			}
 			if len(obs) == 0 {

@@ -21,18 +21,30 @@ import (
 // MaxLine bounds one line; longer lines are reported as bad and skipped.
 const MaxLine = 64 << 10
 
-// ErrLong reports a line over MaxLine bytes.
-var ErrLong = fmt.Errorf("line longer than %d bytes", MaxLine)
+// ErrLong is what errors.Is finds in the error of a line over the reader's
+// limit; the error itself names the limit.
+var ErrLong = errors.New("line too long")
+
+type longError struct{ max int }
+
+func (e longError) Error() string   { return fmt.Sprintf("line longer than %d bytes", e.max) }
+func (e longError) Is(t error) bool { return t == ErrLong }
 
 // Lines streams lines with bounded memory: it never holds more than
 // MaxLine bytes of one line.
 type Lines struct {
-	br *bufio.Reader
-	N  int // number of the line last returned, 1-based
+	br  *bufio.Reader
+	max int
+	N   int // number of the line last returned, 1-based
 }
 
 func NewLines(r io.Reader) *Lines {
-	return &Lines{br: bufio.NewReaderSize(r, MaxLine+1)}
+	return NewLinesMax(r, MaxLine)
+}
+
+// NewLinesMax is NewLines with another bound on one line.
+func NewLinesMax(r io.Reader, max int) *Lines {
+	return &Lines{br: bufio.NewReaderSize(r, max+1), max: max}
 }
 
 // Next returns the next line without its line ending. The slice is valid
@@ -48,7 +60,7 @@ func (l *Lines) Next() ([]byte, error) {
 		if err != nil && err != io.EOF {
 			return nil, err
 		}
-		return nil, ErrLong
+		return nil, longError{l.max}
 	}
 	if len(line) == 0 && err != nil {
 		return nil, err
@@ -59,8 +71,8 @@ func (l *Lines) Next() ([]byte, error) {
 	l.N++
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
-	if len(line) > MaxLine {
-		return nil, ErrLong
+	if len(line) > l.max {
+		return nil, longError{l.max}
 	}
 	return line, nil
 }

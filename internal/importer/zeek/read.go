@@ -1,7 +1,6 @@
 package zeek
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/coveredtool/covered/internal/importer/textfile"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
@@ -28,7 +29,6 @@ const (
 )
 
 var (
-	errLong      = fmt.Errorf("line longer than %d bytes", maxLine)
 	errNoFields  = errors.New("data line before a #fields header")
 	errFieldCnt  = errors.New("field count does not match #fields")
 	errJSON      = errors.New("invalid JSON line")
@@ -36,39 +36,6 @@ var (
 	errHost      = errors.New("host is not an IP address")
 	errSeparator = errors.New("bad #separator header")
 )
-
-// lineReader streams lines holding at most maxLine bytes of one.
-type lineReader struct {
-	br *bufio.Reader
-	n  int
-}
-
-func (l *lineReader) next() ([]byte, error) {
-	line, err := l.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		l.n++
-		for errors.Is(err, bufio.ErrBufferFull) {
-			_, err = l.br.ReadSlice('\n')
-		}
-		if err != nil && err != io.EOF {
-			return nil, err
-		}
-		return nil, errLong
-	}
-	if len(line) == 0 && err != nil {
-		return nil, err
-	}
-	if err != nil && err != io.EOF {
-		return nil, err
-	}
-	l.n++
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	line = bytes.TrimSuffix(line, []byte("\r"))
-	if len(line) > maxLine {
-		return nil, errLong
-	}
-	return line, nil
-}
 
 // reader holds the state of one file: the current TSV header and the set of
 // observations already emitted.
@@ -105,17 +72,17 @@ func newReader(name string, src importer.Source, emit func(covered.Observation) 
 type lineErr struct{ error }
 
 func (z *reader) run(ctx context.Context, r io.Reader) error {
-	lr := &lineReader{br: bufio.NewReaderSize(r, maxLine+1)}
+	lr := textfile.NewLinesMax(r, maxLine)
 	for {
-		if lr.n%4096 == 0 && ctx.Err() != nil {
+		if lr.N%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		line, err := lr.next()
+		line, err := lr.Next()
 		if err == io.EOF {
 			return nil
 		}
-		if errors.Is(err, errLong) {
-			z.badLine(lr.n, err)
+		if errors.Is(err, textfile.ErrLong) {
+			z.badLine(lr.N, err)
 			continue
 		}
 		if err != nil {
@@ -135,7 +102,7 @@ func (z *reader) run(ctx context.Context, r io.Reader) error {
 		if err != nil {
 			var le lineErr
 			if errors.As(err, &le) {
-				z.badLine(lr.n, le.error)
+				z.badLine(lr.N, le.error)
 				continue
 			}
 			return err

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/textfile"
+
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
 )
@@ -176,7 +178,7 @@ func TestLongLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bad) != 1 || bad[0].Line != 5 || bad[0].Err != errLong {
+	if len(bad) != 1 || bad[0].Line != 5 || !errors.Is(bad[0].Err, textfile.ErrLong) {
 		t.Errorf("bad = %v, want one errLong at line 5", bad)
 	}
 	if len(obs) != 2 {
