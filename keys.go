@@ -54,4 +54,8 @@ var Keys = map[string]string{
 	"nmap.service":    "nmap -sV VERSION column: product version (extrainfo)",
 	"nmap.cpe":        "a CPE nmap gave for a service or OS match, cpe:/part:vendor:product...",
 	"nmap.os":         "nmap's best OS match name, accuracy at least 90%",
+	"flow.remote_asn": "autonomous system of a remote address this host exchanged traffic with, as AS<number> <name>; path holds the remote address",
+	"lldp.sysdescr":   "LLDP system description or CDP software version a switch reported for its neighbor",
+	"lldp.platform":   "CDP platform (model) a switch reported for its neighbor",
+	"inventory.imei":  "IMEI field of an asset/MDM export (15 digits)",
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
 	"sort"
 	"sync"
 	"time"
@@ -49,6 +50,33 @@ type Source struct {
 	// Seen is when the file's facts were observed, for records that carry
 	// no time of their own: the file's modification time.
 	Seen time.Time
+	// Options are the user's settings for the formats that need them.
+	Options Options
+}
+
+// Options are command-line settings that some formats need. Formats ignore
+// what does not concern them.
+type Options struct {
+	// Columns overrides column detection in tabular inventories: field name
+	// ("manufacturer", "model", "serial", "mac", "ip", "hostname", "imei"...)
+	// to the column header that holds it (--map field=column).
+	Columns map[string]string
+	// Networks tells flow formats which remote addresses belong to networks
+	// of interest (the covered carriers'), from --asn-db or --asn-prefixes.
+	// Nil when the user gave neither.
+	Networks NetworkLookup
+}
+
+// NetworkLookup finds the autonomous system of an address among those of
+// interest; ok is false for every other address.
+type NetworkLookup interface {
+	LookupNetwork(ip netip.Addr) (n Network, ok bool)
+}
+
+// Network is an autonomous system an address belongs to.
+type Network struct {
+	ASN uint32
+	Org string // the AS name the database gives, may be empty
 }
 
 // RecordError is one record that could not be read.
