@@ -58,4 +58,5 @@ var Keys = map[string]string{
 	"lldp.sysdescr":   "LLDP system description or CDP software version a switch reported for its neighbor",
 	"lldp.platform":   "CDP platform (model) a switch reported for its neighbor",
 	"inventory.imei":  "IMEI field of an asset/MDM export (15 digits)",
+	"tls.sni":         "server name a client asked for in a TLS ClientHello (captures)",
 }
