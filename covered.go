@@ -113,6 +113,12 @@ type Identification struct {
 	// Component names a notable part inside the device made by someone else
 	// (e.g. a HiSilicon SoC), empty when none is known.
 	Component string `json:"component,omitempty"`
+	// Service names a service provider whose network the host exchanged
+	// traffic with (flow records), empty when none is known. Traffic with a
+	// covered carrier's own network makes the host suspected of using its
+	// covered service; traffic with its parent group's network asks for
+	// review.
+	Service string `json:"service,omitempty"`
 	// Confidence in [0,1] that Manufacturer (or, for brand-only evidence,
 	// Brand) is right.
 	Confidence float64    `json:"confidence"`

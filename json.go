@@ -24,6 +24,9 @@ func (id *Identification) AppendJSON(dst []byte) []byte {
 	if id.Component != "" {
 		dst = appendField(dst, ',', "component", id.Component)
 	}
+	if id.Service != "" {
+		dst = appendField(dst, ',', "service", id.Service)
+	}
 	dst = appendFloat(append(dst, `,"confidence":`...), id.Confidence)
 	dst = appendField(dst, ',', "scope_note", id.ScopeNote)
 	dst = appendStrings(append(dst, `,"review":`...), id.Review)

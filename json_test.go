@@ -35,7 +35,7 @@ func randomIdentification(r *rand.Rand, s func() string) Identification {
 	floats := []float64{0, 1, 0.5, 0.123, 1e-7, 2.5e-9, 1e21, 123456789.125, -0.25, 0.999}
 	f := func() float64 { return floats[r.IntN(len(floats))] }
 	id := Identification{Host: s(), Status: Status(s()), CoveredEntity: s(), Regimes: strs(), Manufacturer: s(),
-		Brand: s(), Product: s(), Model: s(), Firmware: s(), DeviceType: s(), Component: s(), Confidence: f(),
+		Brand: s(), Product: s(), Model: s(), Firmware: s(), DeviceType: s(), Component: s(), Service: s(), Confidence: f(),
 		ScopeNote: s(), Review: strs(), Rationale: s(), RulesVersion: s(), ListsVersion: s()}
 	if r.IntN(4) > 0 {
 		id.Evidence = []Evidence{}

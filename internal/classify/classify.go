@@ -97,7 +97,36 @@ func Apply(l *policy.Lists, id *covered.Identification) {
 			addReview(id, c.Review)
 		}
 	}
+	if c := service(l, id); c != nil {
+		switch {
+		case !providerNamed(c):
+			addReview(id, covered.ReviewCarrierNetwork)
+		case id.Status != covered.StatusCovered && id.Status != covered.StatusSuspected:
+			// Traffic with the listed carrier's own network: the host may
+			// use its covered service. Equipment findings take precedence.
+			flag(l, id, covered.StatusSuspected, c.Entity)
+		}
+	}
 	id.Rationale = rationale(l, id)
+}
+
+// service returns the provider whose network the host talked to, if the
+// lists know it.
+func service(l *policy.Lists, id *covered.Identification) *policy.Company {
+	if id.Service == "" {
+		return nil
+	}
+	c, ok := l.Company(id.Service)
+	if !ok {
+		return nil
+	}
+	return c
+}
+
+// providerNamed reports whether c is a service provider a covered list names
+// itself (China Telecom (Americas)), not its parent group.
+func providerNamed(c *policy.Company) bool {
+	return c.Kind == policy.KindProvider && c.Relation == policy.RelationNamed && c.Entity != ""
 }
 
 // flag marks id as covered or suspected and fills what travels with such a

@@ -55,6 +55,18 @@ func TestApply(t *testing.T) {
 		{name: "covered maker in conflict with a stronger other maker", in: covered.Identification{Manufacturer: "Cisco", Confidence: 0.9,
 			Conflicts: []covered.Candidate{{Manufacturer: "Huawei", Confidence: 0.6}}},
 			status: covered.StatusSuspected, entity: "Huawei", review: []string{covered.ReviewConflict}},
+		{name: "traffic with China Telecom (Americas)'s own network", in: covered.Identification{Service: "China Telecom Americas", Confidence: 0.6,
+			Evidence: []covered.Evidence{{Key: "flow.remote_asn", Value: "AS36678 CTUSA", Path: "198.51.100.7", Role: "service", Says: "China Telecom Americas"}}},
+			status: covered.StatusSuspected, entity: "China Telecom", regimes: []string{"fcc-covered-list"},
+			rationale: "The host exchanged traffic with China Telecom Americas's network (AS36678, 198.51.100.7), so it may use that carrier's service; China Telecom is named in the FCC Covered List"},
+		{name: "traffic with the China Telecom backbone only asks for review", in: covered.Identification{Service: "China Telecom", Confidence: 0.5,
+			Evidence: []covered.Evidence{{Key: "flow.remote_asn", Value: "AS4134", Path: "203.0.113.9", Role: "service", Says: "China Telecom"}}},
+			status: covered.StatusUnidentified, review: []string{covered.ReviewCarrierNetwork},
+			rationale: "it exchanged traffic with China Telecom's network (AS4134, 203.0.113.9), whose group includes a covered carrier"},
+		{name: "a Dell laptop using China Unicom (Americas)", in: covered.Identification{Manufacturer: "Dell", Service: "China Unicom Americas", Confidence: 0.9},
+			status: covered.StatusSuspected, entity: "China Unicom", rationale: "no covered list names Dell as a maker; the host exchanged"},
+		{name: "covered equipment keeps its own finding", in: covered.Identification{Manufacturer: "Huawei", Service: "China Telecom Americas", Confidence: 0.95},
+			status: covered.StatusCovered, entity: "Huawei"},
 	}
 	l := policy.Builtin()
 	for _, tt := range tests {

@@ -25,7 +25,11 @@ var keyNames = map[string]string{
 	"mdns.txt": "mDNS TXT record", "mdns.service": "mDNS service", "sadp.response": "SADP reply",
 	"dhip.response": "DHIP reply", "dhcp.vendor_class": "DHCP vendor class", "dhcp.hostname": "DHCP hostname",
 	"dhcp.param_list": "DHCP parameter list", "dns.version_bind": "DNS version.bind", "software.name": "installed software",
-	"sbom.component": "SBOM component", "flow.remote_ip": "traffic",
+	"sbom.component": "SBOM component", "flow.remote_ip": "traffic", "flow.remote_asn": "traffic",
+	"lldp.sysdescr": "LLDP system description", "lldp.platform": "CDP platform", "inventory.serial": "inventory serial",
+	"inventory.imei": "inventory IMEI", "tls.sni": "TLS server name", "tls.cert.serial": "TLS certificate serial",
+	"port.open": "open port", "tcp.banner": "TCP banner", "nmap.service": "nmap service", "nmap.cpe": "nmap CPE",
+	"nmap.os": "nmap OS match",
 }
 
 // rationale writes the one sentence that says why the status is what it is.
@@ -37,7 +41,12 @@ func rationale(l *policy.Lists, id *covered.Identification) string {
 	if subject == "" && id.Component != "" {
 		subject = id.Component
 	}
+	svc := service(l, id)
 	if subject == "" {
+		if svc != nil {
+			c := serviceClause(l, id, svc)
+			return finish(l, id, strings.ToUpper(c[:1])+c[1:])
+		}
 		if len(id.Evidence) == 0 {
 			return "No observation matched a fingerprint rule or lookup table."
 		}
@@ -45,8 +54,11 @@ func rationale(l *policy.Lists, id *covered.Identification) string {
 	}
 	var b strings.Builder
 	b.WriteString(evidencePhrase(id, subject))
-	switch id.Status {
-	case covered.StatusCovered, covered.StatusSuspected:
+	switch {
+	case svc != nil && providerNamed(svc) && id.Status == covered.StatusSuspected && id.CoveredEntity == entityName(l, svc.Entity):
+		// The verdict comes from the traffic, not from the maker.
+		fmt.Fprintf(&b, "; no covered list names %s as a maker; %s", subject, serviceClause(l, id, svc))
+	case id.Status == covered.StatusCovered || id.Status == covered.StatusSuspected:
 		for i, name := range strings.Split(id.CoveredEntity, " or ") {
 			sep := "; "
 			if i > 0 {
@@ -65,11 +77,59 @@ func rationale(l *policy.Lists, id *covered.Identification) string {
 			fmt.Fprintf(&b, "; no covered list names %s", subject)
 		}
 	}
+	return finish(l, id, b.String())
+}
+
+// finish appends the review phrases and the full stop.
+func finish(l *policy.Lists, id *covered.Identification, s string) string {
+	var b strings.Builder
+	b.WriteString(s)
 	for _, r := range id.Review {
 		b.WriteString("; " + reviewPhrase(l, id, r))
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// serviceClause says, in lower case, whose network the host talked to and
+// what follows.
+// Traffic with a group's network says nothing more than the review phrase.
+func serviceClause(l *policy.Lists, id *covered.Identification, svc *policy.Company) string {
+	if !providerNamed(svc) {
+		return "the evidence names no maker"
+	}
+	ent, _ := l.Entity(svc.Entity)
+	return "the host exchanged traffic with " + trafficWith(id, svc) + ", so it may use that carrier's service; " +
+		listing(l, ent) + ", but traffic alone does not prove a covered service is used"
+}
+
+// trafficWith names svc's network with the autonomous system and remote
+// address of the first traffic evidence.
+func trafficWith(id *covered.Identification, svc *policy.Company) string {
+	asn, remote := "", ""
+	for _, e := range id.Evidence {
+		if e.Role == "service" && e.Says == svc.Name {
+			asn, _, _ = strings.Cut(e.Value, " ")
+			remote = e.Path
+			break
+		}
+	}
+	where := svc.Name + "'s network"
+	if asn != "" {
+		where += " (" + asn
+		if remote != "" {
+			where += ", " + remote
+		}
+		where += ")"
+	}
+	return where
+}
+
+func entityName(l *policy.Lists, id string) string {
+	if e, ok := l.Entity(id); ok {
+		return e.Name
+	}
+	return ""
 }
 
 // evidencePhrase says which kinds of evidence name the subject.
@@ -167,6 +227,11 @@ func reviewPhrase(l *policy.Lists, id *covered.Identification, reason string) st
 		return "other evidence names a different maker"
 	case covered.ReviewUnverifiedAffiliate:
 		return "its link to the covered entity is not verified"
+	case covered.ReviewCarrierNetwork:
+		if c := service(l, id); c != nil {
+			return "it exchanged traffic with " + trafficWith(id, c) + ", whose group includes a covered carrier; a person should review it"
+		}
+		return "it exchanged traffic with a covered carrier's parent network, which a person should review"
 	}
 	return "review: " + reason
 }

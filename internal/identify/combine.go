@@ -34,6 +34,7 @@ func (e *Engine) combine(name string, ev []hostClaim, text *textArena) covered.I
 	makers := groups(ev, "manufacturer")
 	brands := groups(ev, "brand")
 	components := groups(ev, "component")
+	services := groups(ev, "service")
 
 	var top *group
 	if len(makers) > 0 {
@@ -58,6 +59,12 @@ func (e *Engine) combine(name string, ev []hostClaim, text *textArena) covered.I
 		id.Component = components[0].best.name
 		if top == nil && len(brands) == 0 {
 			id.Confidence = round(components[0].confidence())
+		}
+	}
+	if len(services) > 0 {
+		id.Service = services[0].best.name
+		if id.Manufacturer == "" && id.Brand == "" && id.Component == "" {
+			id.Confidence = round(services[0].confidence())
 		}
 	}
 

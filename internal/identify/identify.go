@@ -67,7 +67,7 @@ type claim struct {
 
 // says is the part of a claim that depends on the rule and the maker only.
 type says struct {
-	role       string // "manufacturer", "brand" or "component"
+	role       string // "manufacturer", "brand", "component" or "service"
 	name       string // canonical company name
 	group      string // claims with the same group agree (same covered entity or company)
 	certainty  float64
@@ -98,13 +98,27 @@ func (e *Engine) observe(key, value, path string) []claim {
 		return e.httpBody(v, path)
 	case "rtsp.response":
 		return e.rtspResponse(v, path)
+	case "flow.remote_asn":
+		return e.network(key, v)
+	case "lldp.sysdescr":
+		// A switch reports its neighbor's LLDP system description, the
+		// same text the neighbor gives as SNMP sysDescr.
+		return e.rulesOf("snmp.sysdescr", key, v, path)
+	case "lldp.platform":
+		// CDP's platform is a model string, as inventories write it.
+		return e.rulesOf("inventory.model", key, v, path)
 	}
 	return e.rules(key, v, path)
 }
 
 // rules applies the fingerprint rules of key.
 func (e *Engine) rules(key, value, path string) []claim {
-	res, ok := e.Rules.Match(key, value, path)
+	return e.rulesOf(key, key, value, path)
+}
+
+// rulesOf applies the fingerprint rules of set to an observation of key.
+func (e *Engine) rulesOf(set, key, value, path string) []claim {
+	res, ok := e.Rules.Match(set, value, path)
 	if !ok {
 		return nil
 	}
@@ -124,6 +138,35 @@ func (e *Engine) rules(key, value, path string) []claim {
 	add("brand", res.Brand)
 	add("component", res.Component)
 	return out
+}
+
+// Certainties of traffic evidence: an address in a carrier's network says
+// whose network the host talked to, not that it uses a service under
+// contract, so classification never makes it more than suspected.
+const (
+	certaintyProviderNetwork = 0.6
+	certaintyGroupNetwork    = 0.5
+)
+
+// network turns "AS<number> <name>" (flow records resolved by the user's
+// ASN database) into a service claim when a carrier in the lists operates
+// that autonomous system.
+func (e *Engine) network(key, v string) []claim {
+	digits, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(v, "AS"), "as"), " ")
+	n, err := strconv.ParseUint(digits, 10, 32)
+	if err != nil {
+		return nil
+	}
+	c, ok := e.Lists.CompanyByASN(uint32(n))
+	if !ok {
+		return nil
+	}
+	certainty := certaintyGroupNetwork
+	if c.Kind == policy.KindProvider {
+		certainty = certaintyProviderNetwork
+	}
+	return []claim{{says: &says{role: "service", name: c.Name, group: strings.ToLower(c.Name), certainty: certainty,
+		rule: "asn", key: key, source: "AS" + digits + " is operated by " + c.Name + " (covered lists data)"}}}
 }
 
 func (e *Engine) mac(v string) []claim {

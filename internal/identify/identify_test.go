@@ -103,6 +103,26 @@ func TestIdentifyHosts(t *testing.T) {
 			status: covered.StatusNotCovered, manufacturer: "Honor", review: []string{covered.ReviewFormerAffiliate},
 		},
 		{
+			name:   "traffic with China Unicom (Americas)",
+			obs:    obs("h", "flow.remote_asn", "AS19174 China Unicom (Americas) Operations Ltd"),
+			status: covered.StatusSuspected, entity: "China Unicom", minConf: 0.6,
+		},
+		{
+			name:   "traffic with China Mobile's network asks for review only",
+			obs:    obs("h", "flow.remote_asn", "AS9808", "flow.remote_asn", "AS64500 Example"),
+			status: covered.StatusUnidentified, review: []string{covered.ReviewCarrierNetwork},
+		},
+		{
+			name:   "LLDP system description reads like sysDescr",
+			obs:    obs("h", "lldp.sysdescr", "Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 5.170 (S5720 V200R011C10SPC500)"),
+			status: covered.StatusCovered, entity: "Huawei", manufacturer: "Huawei",
+		},
+		{
+			name:   "CDP platform reads like an inventory model",
+			obs:    obs("h", "lldp.platform", "ZXHN F660"),
+			status: covered.StatusCovered, entity: "ZTE", manufacturer: "ZTE",
+		},
+		{
 			name:   "Cisco by enterprise number",
 			obs:    obs("h", "snmp.sysobjectid", "1.3.6.1.4.1.9.1.2066"),
 			status: covered.StatusNotCovered, manufacturer: "Cisco",
@@ -168,7 +188,7 @@ func TestIdentifyHosts(t *testing.T) {
 			if id.Rationale == "" || !strings.HasSuffix(id.Rationale, ".") {
 				t.Errorf("rationale %q is not a sentence", id.Rationale)
 			}
-			if (id.Status == covered.StatusCovered) != (len(id.Regimes) > 0) {
+			if id.Status.Flags(covered.StatusSuspected) != (len(id.Regimes) > 0) {
 				t.Errorf("regimes %v do not fit status %s", id.Regimes, id.Status)
 			}
 		})

@@ -147,6 +147,15 @@ func (b *builder) finish() (*Lists, error) {
 	for i := range l.Entities {
 		l.Entities[i].Regimes = slices.Clone(l.regimesFor[l.Entities[i].ID])
 	}
+	l.byASN = map[uint32]int{}
+	for i, c := range l.Companies {
+		for _, n := range c.ASNs {
+			if j, dup := l.byASN[n]; dup && j != i {
+				return nil, fmt.Errorf("AS%d is listed for both %s and %s", n, l.Companies[j].Name, c.Name)
+			}
+			l.byASN[n] = i
+		}
+	}
 	for i, c := range l.Companies {
 		for _, p := range c.Registrants {
 			re, err := compileRegistrant(p)

@@ -78,6 +78,7 @@ type companyDoc struct {
 	Review      string   `yaml:"review"`
 	Aliases     []string `yaml:"aliases"`
 	Registrants []string `yaml:"registrants"`
+	ASNs        []uint32 `yaml:"asns"`
 	Note        string   `yaml:"note"`
 	Sources     []string `yaml:"sources"`
 	Source      string   `yaml:"source"`
@@ -253,7 +254,7 @@ func (b *builder) addEntity(d entityDoc, at origin) {
 // source of pack companies; builtin companies must cite catalogue ids.
 func (b *builder) addCompany(d companyDoc, at origin, packSource string) {
 	c := Company{
-		Name: d.Name, Aliases: d.Aliases, Registrants: d.Registrants, Entity: d.Entity,
+		Name: d.Name, Aliases: d.Aliases, Registrants: d.Registrants, ASNs: d.ASNs, Entity: d.Entity,
 		Relation: d.Relation, Relabels: d.Relabels, Since: d.Since, Until: d.Until,
 		Review: d.Review, Kind: cmp.Or(d.Kind, KindMaker), Note: d.Note,
 		Confidence: d.Confidence,

@@ -183,3 +183,34 @@ func BenchmarkCompanyByRegistrant(b *testing.B) {
 		l.CompanyByRegistrant(orgs[i%len(orgs)])
 	}
 }
+
+// TestCompanyByASN: the covered carriers' own networks belong to the
+// providers the list names; their groups' networks to the groups.
+func TestCompanyByASN(t *testing.T) {
+	l := policy.Builtin()
+	tests := []struct {
+		asn      uint32
+		name     string
+		provider bool
+	}{
+		{36678, "China Telecom Americas", true},
+		{19174, "China Unicom Americas", true},
+		{4134, "China Telecom", false},
+		{4837, "China Unicom", false},
+		{9808, "China Mobile", false},
+		{58453, "China Mobile", false},
+		{64500, "", false},
+	}
+	for _, tt := range tests {
+		c, ok := l.CompanyByASN(tt.asn)
+		if tt.name == "" {
+			if ok {
+				t.Errorf("AS%d: got %s, want none", tt.asn, c.Name)
+			}
+			continue
+		}
+		if !ok || c.Name != tt.name || (c.Kind == policy.KindProvider) != tt.provider || c.Entity == "" {
+			t.Errorf("AS%d: got %+v (found %v), want %s provider=%v", tt.asn, c, ok, tt.name, tt.provider)
+		}
+	}
+}

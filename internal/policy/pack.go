@@ -250,6 +250,7 @@ func (b *builder) mergeCompany(ci int, c companyDoc, at origin, entityField, pac
 	n.Kind = cmp.Or(c.Kind, n.Kind)
 	n.Confidence = cmp.Or(c.Confidence, n.Confidence)
 	n.Aliases = slices.Concat(old.Aliases, c.Aliases)
+	n.ASNs = slices.Concat(old.ASNs, c.ASNs)
 	n.Registrants = slices.Clone(old.Registrants)
 	for j, p := range c.Registrants {
 		// Checked here, where the index still matches the pack's list.

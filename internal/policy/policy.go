@@ -111,6 +111,10 @@ type Company struct {
 	// Registrants are case-insensitive regular expressions matched against
 	// IEEE OUI and IANA PEN registrant names (see CompanyByRegistrant).
 	Registrants []string
+	// ASNs are the autonomous systems the company operates. Traffic with a
+	// named service provider's own network is evidence of its covered
+	// service; traffic with a group's network only asks for review.
+	ASNs []uint32
 	// Entity is the covered entity ID the company belongs to, relabels or
 	// used to belong to; empty for lookalikes and unrelated makers.
 	Entity string
@@ -175,6 +179,7 @@ type Lists struct {
 	entityIdx  map[string]int      // entity ID → index into Entities
 	regimesFor map[string][]string // entity ID → regime IDs
 	sourceIdx  map[string]int      // source ID → index into Sources
+	byASN      map[uint32]int      // autonomous system → index into Companies
 	matchers   []matcher           // registrant patterns, in company order
 	registrant registrantCache
 }
@@ -208,6 +213,16 @@ func (l *Lists) CompanyByRegistrant(org string) (*Company, bool) {
 		l.registrant.store(org, i)
 	}
 	if i < 0 {
+		return nil, false
+	}
+	return &l.Companies[i], true
+}
+
+// CompanyByASN returns the company operating the autonomous system. The
+// result must not be modified.
+func (l *Lists) CompanyByASN(asn uint32) (*Company, bool) {
+	i, ok := l.byASN[asn]
+	if !ok {
 		return nil, false
 	}
 	return &l.Companies[i], true
