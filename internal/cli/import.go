@@ -26,6 +26,9 @@ type importFlags struct {
 	noStore      bool
 	site         string
 	observations string
+	columns      []string // --map FIELD=COLUMN
+	asnDB        []string
+	asnPrefixes  []string
 }
 
 func (p Program) importCmd() *cobra.Command {
@@ -44,10 +47,20 @@ every host in them like a scan would, and records the import as a run in the
 store (--no-store to skip). The format is detected from each file's start
 unless named first; 'covered import --list' shows the formats with an example
 each. A bad record is reported as FILE:LINE and the rest is still imported;
-the run counts how many records failed (exit status 4).`,
+the run counts how many records failed (exit status 4).
+
+Inventory exports (CSV, XLSX) are read by their header; --map FIELD=COLUMN
+names the column of a field (manufacturer, model, serial, imei, mac, ip,
+hostname) when detection does not find it. Flow records (nfdump CSV, AWS VPC
+flow logs) need an IP-to-ASN database (--asn-db, MaxMind format) or prefix
+lists (--asn-prefixes, "CIDR ASN" lines or ipverse aggregated.json) to tell
+which remote addresses are the covered carriers' networks.`,
 		Example: `  covered import --list
-  covered import scan-observations.jsonl
+  covered import scan.xml                      # nmap -sV -oX scan.xml
+  covered import dhcpd.leases access.log
   covered import observations - < obs.jsonl
+  covered import --map serial="Serial No" assets.xlsx
+  covered import --asn-db GeoLite2-ASN.mmdb nfcapd.csv
   covered import --site branch-7 --format csv -o found.csv leases.jsonl`,
 		Args: args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, a []string) error {
@@ -69,18 +82,32 @@ the run counts how many records failed (exit status 4).`,
 	fl.BoolVar(&f.noStore, "no-store", false, "do not record the import in the inventory store (--db)")
 	fl.StringVar(&f.site, "site", "", "record the import under site `NAME`")
 	fl.StringVar(&f.observations, "observations", "", "also write the observations read to `FILE` (JSON Lines)")
+	fl.StringArrayVar(&f.columns, "map", nil, "inventory column of a field, `FIELD=COLUMN` (repeatable)")
+	fl.StringArrayVar(&f.asnDB, "asn-db", nil, "MaxMind-format IP-to-ASN database `FILE` for flow records (repeatable)")
+	fl.StringArrayVar(&f.asnPrefixes, "asn-prefixes", nil, "prefix list `FILE` (CIDR ASN lines, ipverse aggregated.json) for flow records (repeatable)")
 	out.register(cmd)
 	know.register(cmd)
 	fail.register(cmd)
 	return cmd
 }
 
+// formatRow is one line of `covered import --list`; JSON output encodes it.
+type formatRow struct {
+	Format      string `json:"format"`
+	Description string `json:"description"`
+	Example     string `json:"example"`
+}
+
 func (p Program) listFormats(out *outFlags) error {
-	return writeRows(p, out, []output.Column[importer.Format]{
-		{Name: "format", Value: func(f importer.Format) string { return f.Name() }},
-		{Name: "description", Value: func(f importer.Format) string { return f.Description() }},
-		{Name: "example", Value: func(f importer.Format) string { return f.Example() }, Wide: true},
-	}, importer.Formats())
+	var rows []formatRow
+	for _, f := range importer.Formats() {
+		rows = append(rows, formatRow{f.Name(), f.Description(), f.Example()})
+	}
+	return writeRows(p, out, []output.Column[formatRow]{
+		{Name: "format", Value: func(f formatRow) string { return f.Format }},
+		{Name: "description", Value: func(f formatRow) string { return f.Description }},
+		{Name: "example", Value: func(f formatRow) string { return f.Example }, Wide: true},
+	}, rows)
 }
 
 // importBatch is how many observations, or identifications, one store
@@ -103,6 +130,11 @@ func (p Program) importFiles(ctx context.Context, args []string, f *importFlags,
 	if err != nil {
 		return err
 	}
+	opts, closeOpts, err := f.options(eng.Lists)
+	if err != nil {
+		return err
+	}
+	defer closeOpts()
 	batch := eng.NewBatch()
 	mem := newMemoryGuard()
 	defer mem.release()
@@ -119,14 +151,14 @@ func (p Program) importFiles(ctx context.Context, args []string, f *importFlags,
 	}
 	var rec *importRecord
 	if !f.noStore {
-		if rec, err = p.beginImportRecord(ctx, args, forced, f.site, eng.Rules.Version(), eng.Lists.Version); err != nil {
+		if rec, err = p.beginImportRecord(ctx, args, forced, f, eng.Rules.Version(), eng.Lists.Version); err != nil {
 			return err
 		}
 	}
 	var failed, read int64
 	readErr := func() error {
 		for _, name := range args {
-			fm, err := p.readImport(ctx, name, forced, func(o covered.Observation) error {
+			fm, err := p.readImport(ctx, name, forced, opts, out.quiet, func(o covered.Observation) error {
 				read++
 				batch.Add(o)
 				mem.tick()
@@ -203,9 +235,11 @@ func (p Program) importFiles(ctx context.Context, args []string, f *importFlags,
 
 // readImport reads one file in its format: the one named, else the one
 // that recognizes the file's start.
-func (p Program) readImport(ctx context.Context, name string, forced importer.Format, emit func(covered.Observation) error, bad func(*importer.RecordError)) (importer.Format, error) {
+func (p Program) readImport(ctx context.Context, name string, forced importer.Format, opts importer.Options, quiet bool,
+	emit func(covered.Observation) error, bad func(*importer.RecordError)) (importer.Format, error) {
 	var in io.Reader = p.Stdin
 	seen := time.Now()
+	size := int64(-1)
 	if name != "-" {
 		file, err := os.Open(name)
 		if err != nil {
@@ -214,9 +248,14 @@ func (p Program) readImport(ctx context.Context, name string, forced importer.Fo
 		defer file.Close()
 		if st, err := file.Stat(); err == nil {
 			seen = st.ModTime()
+			if st.Mode().IsRegular() {
+				size = st.Size()
+			}
 		}
 		in = file
 	}
+	in, done := readProgress(p.Stderr, quiet, name, size, in)
+	defer done()
 	br := bufio.NewReaderSize(in, importer.HeadSize)
 	fm := forced
 	if fm == nil {
@@ -237,7 +276,7 @@ func (p Program) readImport(ctx context.Context, name string, forced importer.Fo
 			return nil, usageErr("%s could be %s: name the format first", name, strings.Join(names, " or "))
 		}
 	}
-	if err := fm.Read(ctx, br, importer.Source{Name: name, Seen: seen}, emit, bad); err != nil {
+	if err := fm.Read(ctx, br, importer.Source{Name: name, Seen: seen, Options: opts}, emit, bad); err != nil {
 		return fm, fmt.Errorf("import %s as %s: %w", name, fm.Name(), err)
 	}
 	return fm, nil
@@ -253,7 +292,7 @@ type importRecord struct {
 	committed store.RunCounts
 }
 
-func (p Program) beginImportRecord(ctx context.Context, files []string, forced importer.Format, site, rules, lists string) (*importRecord, error) {
+func (p Program) beginImportRecord(ctx context.Context, files []string, forced importer.Format, f *importFlags, rules, lists string) (*importRecord, error) {
 	st, err := p.g.open(ctx)
 	if err != nil {
 		return nil, err
@@ -262,6 +301,12 @@ func (p Program) beginImportRecord(ctx context.Context, files []string, forced i
 	if forced != nil {
 		opts["format"] = forced.Name()
 	}
+	for name, v := range map[string][]string{"map": f.columns, "asn_db": f.asnDB, "asn_prefixes": f.asnPrefixes} {
+		if len(v) > 0 {
+			opts[name] = v
+		}
+	}
+	site := f.site
 	run, err := st.BeginRun(ctx, store.Run{Kind: store.RunImport, Site: site, Scope: []string{}, Exclusions: []string{},
 		Options: opts, ToolVersion: toolVersion(), RulesVersion: rules, ListsVersion: lists})
 	if err != nil {

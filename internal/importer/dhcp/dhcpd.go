@@ -87,7 +87,7 @@ func (f dhcpdFormat) Read(ctx context.Context, r io.Reader, src importer.Source,
 		case !l.starts.IsZero():
 			l.dev.Seen = l.starts
 		}
-		return record(s, l.dev, l.hostname, l.vclass)
+		return record(s, l.dev, l.hostname, l.vclass, "")
 	}
 	var buf lease // cur points here while a block is open
 	lr := textfile.NewLines(r)

@@ -174,7 +174,7 @@ func (d *dnsmasqReader) lease(line []byte, n int) error {
 	if name == "*" {
 		name = ""
 	}
-	return record(d.s, dev, name, "")
+	return record(d.s, dev, name, "", "")
 }
 
 // logTime reads the syslog time before the tag: "Nov 27 10:00:00 host " or
@@ -224,7 +224,7 @@ func (d *dnsmasqReader) logLine(seen time.Time, msg string, n int) error {
 			d.s.BadLine(n, err)
 			return nil
 		}
-		return record(d.s, t.dev, t.hostname, "")
+		return record(d.s, t.dev, t.hostname, "", "")
 	}
 	t := d.txs[xid]
 	if t == nil {
@@ -259,10 +259,7 @@ func (d *dnsmasqReader) flushOldest() error {
 	d.order = d.order[1:]
 	t := d.txs[xid]
 	delete(d.txs, xid)
-	if err := record(d.s, t.dev, t.hostname, t.vendor); err != nil {
-		return err
-	}
-	return d.s.Obs(t.dev, "dhcp.param_list", string(t.params))
+	return record(d.s, t.dev, t.hostname, t.vendor, string(t.params))
 }
 
 // dhcpv4Messages are the message types that name a client's MAC.
@@ -282,40 +279,64 @@ func (t *transaction) message(msg string) error {
 	if !ok {
 		return nil
 	}
-	f := strings.Fields(rest)
-	if len(f) > 0 {
-		if ip, err := textfile.ParseIP(f[0]); err == nil {
-			t.dev.IP = ip
-			f = f[1:]
-		}
+	first, rest := nextField(rest)
+	if ip, err := textfile.ParseIP(first); err == nil {
+		t.dev.IP = ip
+		first, rest = nextField(rest)
 	}
-	if len(f) == 0 {
+	if first == "" {
 		return fmt.Errorf("%s without a MAC address", kind)
 	}
-	mac, ok, err := textfile.NormMAC(f[0])
+	mac, ok, err := textfile.NormMAC(first)
 	if err != nil {
 		return err
 	}
 	if ok {
 		t.dev.MAC = mac
 	}
-	if kind == "DHCPACK" && len(f) > 1 && t.hostname == "" {
-		t.hostname, err = optionValue(strings.Join(f[1:], " "))
+	if kind == "DHCPACK" && t.hostname == "" {
+		if name := strings.Join(strings.Fields(rest), " "); name != "" {
+			t.hostname, err = optionValue(name)
+		}
 	}
 	return err
 }
 
+// nextField splits the first space-separated field off s.
+func nextField(s string) (field, rest string) {
+	s = strings.TrimLeft(s, " \t")
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
 // options appends the numbers of "1:netmask, 3:router, 249" to params. A
-// long list spans several lines, each ending in a comma but the last.
+// long list spans several lines, each ending in a comma but the last. Every
+// DHCP exchange logs one, so it is parsed by hand.
 func (t *transaction) options(list string) error {
-	for item := range strings.SplitSeq(list, ",") {
+	for len(list) > 0 {
+		item := list
+		if i := strings.IndexByte(list, ','); i >= 0 {
+			item, list = list[:i], list[i+1:]
+		} else {
+			list = ""
+		}
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
 		}
-		num, _, _ := strings.Cut(item, ":")
-		v, err := strconv.ParseUint(num, 10, 8)
-		if err != nil {
+		num := item
+		if i := strings.IndexByte(item, ':'); i >= 0 {
+			num = item[:i]
+		}
+		v, ok := 0, len(num) > 0 && len(num) <= 3
+		for i := 0; ok && i < len(num); i++ {
+			c := num[i]
+			ok = '0' <= c && c <= '9'
+			v = v*10 + int(c-'0')
+		}
+		if !ok || v > 255 {
 			return fmt.Errorf("bad option number %q", clip(item))
 		}
 		if t.nparams == maxOption {
@@ -324,7 +345,7 @@ func (t *transaction) options(list string) error {
 		if t.nparams > 0 {
 			t.params = append(t.params, ',')
 		}
-		t.params = strconv.AppendUint(t.params, v, 10)
+		t.params = strconv.AppendUint(t.params, uint64(v), 10)
 		t.nparams++
 	}
 	return nil

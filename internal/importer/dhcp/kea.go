@@ -81,7 +81,7 @@ func (f keaFormat) Read(ctx context.Context, r io.Reader, src importer.Source, e
 			s.BadLine(n, err)
 			return nil
 		}
-		return record(s, d, hostname, "")
+		return record(s, d, hostname, "", "")
 	})
 }
 

@@ -12,15 +12,22 @@ import (
 const maxOption = 255
 
 // record emits the usual observations of a DHCP record: its MAC, then
-// hostname and vendor class when present.
-func record(s *textfile.Sink, d textfile.Device, hostname, vendor string) error {
+// hostname, vendor class and parameter request list when present. A record
+// already seen this hour (a renewal) emits nothing.
+func record(s *textfile.Sink, d textfile.Device, hostname, vendor, params string) error {
+	if !s.Fresh(d, hostname, vendor, params) {
+		return nil
+	}
 	if err := s.Obs(d, "mac", d.MAC); err != nil {
 		return err
 	}
 	if err := s.Obs(d, "dhcp.hostname", hostname); err != nil {
 		return err
 	}
-	return s.Obs(d, "dhcp.vendor_class", vendor)
+	if err := s.Obs(d, "dhcp.vendor_class", vendor); err != nil {
+		return err
+	}
+	return s.Obs(d, "dhcp.param_list", params)
 }
 
 // inLocation is the zone of times a file writes without one: the zone of

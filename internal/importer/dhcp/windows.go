@@ -104,7 +104,7 @@ func (f windowsFormat) Read(ctx context.Context, r io.Reader, src importer.Sourc
 			s.BadLine(n, err)
 			return nil
 		}
-		return record(s, d, hostname, vendor)
+		return record(s, d, hostname, vendor, "")
 	})
 }
 

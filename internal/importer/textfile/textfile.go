@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/netip"
 	"time"
@@ -175,16 +176,62 @@ func (d Device) Host() string {
 	return d.MAC
 }
 
-// Sink turns a record's values into observations of one format.
+// Sink turns a record's values into observations of one format. It drops
+// repeats: logs and lease files state the same facts of a client at every
+// renewal, and a gigabyte of DHCP log holds a few hundred thousand distinct
+// facts among millions. A fact (host, MAC, key, value) is emitted once per
+// hour of record time it is seen in, so first and last sightings survive to
+// the hour.
 type Sink struct {
-	source string
-	emit   func(covered.Observation) error
-	bad    func(*importer.RecordError)
-	file   string
+	source  string
+	emit    func(covered.Observation) error
+	bad     func(*importer.RecordError)
+	file    string
+	seed    maphash.Seed
+	hours   map[uint64]int64 // fact hash → hour it was last emitted in
+	records map[uint64]int64 // record hash → hour, see Fresh
 }
 
+// maxFacts bounds the repeat filter (about 40 bytes each); when it is full
+// it starts over, which only lets some repeats through.
+const maxFacts = 1 << 18
+
 func NewSink(name string, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) *Sink {
-	return &Sink{source: "import:" + name, emit: emit, bad: bad, file: src.Name}
+	return &Sink{source: "import:" + name, emit: emit, bad: bad, file: src.Name, seed: maphash.MakeSeed(),
+		hours: map[uint64]int64{}, records: map[uint64]int64{}}
+}
+
+// Fresh reports whether a whole record (the device and up to three values)
+// is new this hour, and remembers it. Formats whose records repeat call it
+// first: one check per record is cheaper than one per observation, and a
+// log's clients are far fewer than its records.
+func (s *Sink) Fresh(d Device, a, b, c string) bool {
+	return !s.seenThisHour(s.records, d, a, b, c)
+}
+
+// repeat reports whether the fact was emitted in the same hour already, and
+// remembers it otherwise.
+func (s *Sink) repeat(d Device, key, value string) bool {
+	return s.seenThisHour(s.hours, d, key, value, "")
+}
+
+func (s *Sink) seenThisHour(m map[uint64]int64, d Device, a, b, c string) bool {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	for _, part := range [...]string{d.IP, d.MAC, a, b, c} {
+		h.WriteString(part)
+		h.WriteByte(0)
+	}
+	sum := h.Sum64()
+	hour := d.Seen.Unix() / 3600
+	if last, ok := m[sum]; ok && last == hour {
+		return true
+	}
+	if len(m) >= maxFacts {
+		clear(m)
+	}
+	m[sum] = hour
+	return false
 }
 
 func (s *Sink) BadLine(line int, err error) {
@@ -193,7 +240,7 @@ func (s *Sink) BadLine(line int, err error) {
 
 // Obs emits one observation of d unless value is empty or d has no key.
 func (s *Sink) Obs(d Device, key, value string) error {
-	if value == "" || d.Host() == "" {
+	if value == "" || d.Host() == "" || s.repeat(d, key, value) {
 		return nil
 	}
 	return s.emit(covered.Observation{Host: d.Host(), Key: key, Value: value, Source: s.source, Seen: d.Seen, IP: d.IP, MAC: d.MAC})
