@@ -136,7 +136,7 @@ func (p Program) importFiles(ctx context.Context, args []string, f *importFlags,
 	}
 	defer closeOpts()
 	batch := eng.NewBatch()
-	mem := newMemoryGuard()
+	mem := newImportGuard()
 	defer mem.release()
 
 	var obsw *obsfile.Writer

@@ -13,20 +13,42 @@ import (
 // under the default GC target the garbage around it would double that.
 const softMemoryLimit = 170 << 20
 
-// memoryGuard applies softMemoryLimit and raises it as the batch grows, to
-// half again the live heap, so that an input far larger than the limit is
-// not starved by back-to-back collections.
+// importMemoryLimit and importHeadroom are the import's: imports read
+// gigabytes of logs whose records mostly repeat, so the batch stays small
+// and a fixed headroom of garbage above it keeps the process near 100 MB
+// while costing a few more collections.
+const (
+	importMemoryLimit = 72 << 20
+	importHeadroom    = 32 << 20
+)
+
+// memoryGuard applies a soft memory limit and raises it as the batch grows,
+// so that an input far larger than the limit is not starved by
+// back-to-back collections.
 type memoryGuard struct {
 	on     bool
 	prev   int64
+	floor  int64
+	grow   func(live int64) int64 // the limit for a live heap
 	n      int
 	sample []metrics.Sample
 }
 
+// newMemoryGuard is identify's guard: the limit rises to half again the
+// live heap.
 func newMemoryGuard() *memoryGuard {
-	g := &memoryGuard{on: os.Getenv("GOMEMLIMIT") == ""}
+	return newMemoryGuardWith(softMemoryLimit, func(live int64) int64 { return live + live/2 })
+}
+
+// newImportGuard is the import's guard: live heap plus importHeadroom.
+func newImportGuard() *memoryGuard {
+	return newMemoryGuardWith(importMemoryLimit, func(live int64) int64 { return live + importHeadroom })
+}
+
+func newMemoryGuardWith(floor int64, grow func(int64) int64) *memoryGuard {
+	g := &memoryGuard{on: os.Getenv("GOMEMLIMIT") == "", floor: floor, grow: grow}
 	if g.on {
-		g.prev = debug.SetMemoryLimit(softMemoryLimit)
+		g.prev = debug.SetMemoryLimit(floor)
 		g.sample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	}
 	return g
@@ -45,7 +67,7 @@ func (g *memoryGuard) tick() {
 		return
 	}
 	live := int64(g.sample[0].Value.Uint64())
-	debug.SetMemoryLimit(max(softMemoryLimit, live+live/2))
+	debug.SetMemoryLimit(max(g.floor, g.grow(live)))
 }
 
 // release restores the limit the process started with.

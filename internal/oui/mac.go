@@ -30,7 +30,8 @@ func macError(s, format string, args ...any) error {
 	if len(s) > maxMACInput {
 		s = s[:maxMACInput]
 	}
-	return &MACError{Input: s, Reason: fmt.Sprintf(format, args...)}
+	// A copy: callers may pass a view of a buffer they reuse.
+	return &MACError{Input: strings.Clone(s), Reason: fmt.Sprintf(format, args...)}
 }
 
 // ParseMAC reads a 48-bit MAC address in the notations that scanners,

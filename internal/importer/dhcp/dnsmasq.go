@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/coveredtool/covered/internal/importer/textfile"
 
@@ -68,6 +69,7 @@ const maxTransactions = 256
 
 // transaction is what the log lines of one transaction id said so far.
 type transaction struct {
+	xid              string
 	dev              textfile.Device
 	hostname, vendor string
 	params           []byte
@@ -82,6 +84,8 @@ type dnsmasqReader struct {
 	mode     byte // 0 undecided, 'l' lease file, 's' syslog
 	v6       bool // past the lease file's duid line
 	txs      map[string]*transaction
+	free     []*transaction // flushed, for reuse
+	last     *transaction   // the transaction of the previous line
 	order    []string
 	lastTime []byte
 	lastSeen time.Time
@@ -135,7 +139,13 @@ func (d *dnsmasqReader) line(line []byte, n int) error {
 	if !ok {
 		return nil
 	}
-	return d.logLine(d.logTime(line[:i]), string(msg), n)
+	if len(msg) == 0 {
+		return nil
+	}
+	// A view of the line, not a copy: a gigabyte of log is fifteen million
+	// lines, and most of each is read and dropped. logLine clones what it
+	// keeps.
+	return d.logLine(d.logTime(line[:i]), unsafe.String(&msg[0], len(msg)), n)
 }
 
 // lease reads `expiry mac ip hostname client-id`; hostname "*" is none.
@@ -207,7 +217,8 @@ func (d *dnsmasqReader) logTime(prefix []byte) time.Time {
 	return d.src.Seen
 }
 
-// logLine reads one dnsmasq-dhcp message: "[xid ]text".
+// logLine reads one dnsmasq-dhcp message: "[xid ]text". msg is a view of
+// the line being read: what outlives the call is cloned.
 func (d *dnsmasqReader) logLine(seen time.Time, msg string, n int) error {
 	xid := ""
 	if sp := strings.IndexByte(msg, ' '); sp > 0 && allDigits(msg[:sp]) {
@@ -226,23 +237,31 @@ func (d *dnsmasqReader) logLine(seen time.Time, msg string, n int) error {
 		}
 		return record(d.s, t.dev, t.hostname, "", "")
 	}
-	t := d.txs[xid]
+	// A transaction's lines mostly come together: try the last one first.
+	t := d.last
+	if t == nil || t.xid != xid {
+		t = d.txs[xid]
+	}
 	if t == nil {
 		if len(d.order) == maxTransactions {
 			if err := d.flushOldest(); err != nil {
 				return err
 			}
 		}
-		t = &transaction{dev: textfile.Device{Seen: seen}}
-		d.txs[xid] = t
-		d.order = append(d.order, xid)
+		t = d.newTransaction(seen)
+		t.xid = strings.Clone(xid)
+		d.txs[t.xid] = t
+		d.order = append(d.order, t.xid)
 	}
+	d.last = t
 	var err error
 	switch {
 	case strings.HasPrefix(msg, "vendor class: "):
 		t.vendor, err = optionValue(strings.TrimPrefix(msg, "vendor class: "))
+		t.vendor = strings.Clone(t.vendor)
 	case strings.HasPrefix(msg, "client provides name: "):
 		t.hostname, err = optionValue(strings.TrimPrefix(msg, "client provides name: "))
+		t.hostname = strings.Clone(t.hostname)
 	case strings.HasPrefix(msg, "requested options: "):
 		err = t.options(strings.TrimPrefix(msg, "requested options: "))
 	case strings.HasPrefix(msg, "DHCP"):
@@ -259,7 +278,28 @@ func (d *dnsmasqReader) flushOldest() error {
 	d.order = d.order[1:]
 	t := d.txs[xid]
 	delete(d.txs, xid)
-	return record(d.s, t.dev, t.hostname, t.vendor, string(t.params))
+	if d.last == t {
+		d.last = nil
+	}
+	// record clones params once it knows the record is new.
+	var params string
+	if len(t.params) > 0 {
+		params = unsafe.String(&t.params[0], len(t.params))
+	}
+	err := record(d.s, t.dev, t.hostname, t.vendor, params)
+	d.free = append(d.free, t)
+	return err
+}
+
+// newTransaction takes a flushed transaction for reuse, or a new one.
+func (d *dnsmasqReader) newTransaction(seen time.Time) *transaction {
+	if n := len(d.free); n > 0 {
+		t := d.free[n-1]
+		d.free = d.free[:n-1]
+		*t = transaction{dev: textfile.Device{Seen: seen}, params: t.params[:0]}
+		return t
+	}
+	return &transaction{dev: textfile.Device{Seen: seen}}
 }
 
 // dhcpv4Messages are the message types that name a client's MAC.
@@ -281,7 +321,7 @@ func (t *transaction) message(msg string) error {
 	}
 	first, rest := nextField(rest)
 	if ip, err := textfile.ParseIP(first); err == nil {
-		t.dev.IP = ip
+		t.dev.IP = strings.Clone(ip)
 		first, rest = nextField(rest)
 	}
 	if first == "" {
@@ -297,6 +337,7 @@ func (t *transaction) message(msg string) error {
 	if kind == "DHCPACK" && t.hostname == "" {
 		if name := strings.Join(strings.Fields(rest), " "); name != "" {
 			t.hostname, err = optionValue(name)
+			t.hostname = strings.Clone(t.hostname)
 		}
 	}
 	return err

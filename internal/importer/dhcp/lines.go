@@ -1,6 +1,7 @@
 package dhcp
 
 import (
+	"strings"
 	"time"
 
 	"github.com/coveredtool/covered/internal/importer"
@@ -18,6 +19,7 @@ func record(s *textfile.Sink, d textfile.Device, hostname, vendor, params string
 	if !s.Fresh(d, hostname, vendor, params) {
 		return nil
 	}
+	params = strings.Clone(params) // may be a view of a reused buffer
 	if err := s.Obs(d, "mac", d.MAC); err != nil {
 		return err
 	}

@@ -190,6 +190,7 @@ type Sink struct {
 	seed    maphash.Seed
 	hours   map[uint64]int64 // fact hash → hour it was last emitted in
 	records map[uint64]int64 // record hash → hour, see Fresh
+	buf     []byte           // the parts of a fact or record, to hash
 }
 
 // maxFacts bounds the repeat filter (about 40 bytes each); when it is full
@@ -216,13 +217,12 @@ func (s *Sink) repeat(d Device, key, value string) bool {
 }
 
 func (s *Sink) seenThisHour(m map[uint64]int64, d Device, a, b, c string) bool {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
+	buf := s.buf[:0]
 	for _, part := range [...]string{d.IP, d.MAC, a, b, c} {
-		h.WriteString(part)
-		h.WriteByte(0)
+		buf = append(append(buf, part...), 0)
 	}
-	sum := h.Sum64()
+	s.buf = buf
+	sum := maphash.Bytes(s.seed, buf)
 	hour := d.Seen.Unix() / 3600
 	if last, ok := m[sum]; ok && last == hour {
 		return true
