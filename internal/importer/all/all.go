@@ -6,6 +6,7 @@ import (
 	_ "github.com/coveredtool/covered/internal/importer/arp"          // ip neigh, /proc/net/arp, arp -a, Cisco show arp / mac address-table
 	_ "github.com/coveredtool/covered/internal/importer/dhcp"         // ISC dhcpd, Kea, dnsmasq, Windows DHCP
 	_ "github.com/coveredtool/covered/internal/importer/flow"         // nfdump CSV and AWS VPC flow logs (covered carriers' networks)
+	_ "github.com/coveredtool/covered/internal/importer/inventory"    // CSV and XLSX asset, MDM and CMDB exports
 	_ "github.com/coveredtool/covered/internal/importer/masscan"      // masscan -oJ and -oX
 	_ "github.com/coveredtool/covered/internal/importer/nmapxml"      // nmap -oX
 	_ "github.com/coveredtool/covered/internal/importer/observations" // covered's own JSON Lines
