@@ -17,7 +17,7 @@ import (
 
 // Version of the built-in rule set. Bump it with every change to rules/ so
 // that identifications record which rules made them.
-const Version = "2026.11.27-2"
+const Version = "2026.11.27-3"
 
 //go:embed rules/*.yaml rules/vendors*.txt
 var builtinFS embed.FS
