@@ -64,12 +64,13 @@ var ErrNoNetworks = errors.New("flow records name remote addresses only; give --
 // bytes a key it stays under 8 MiB.
 const maxSeen = 1 << 16
 
-// Transport protocol numbers (IANA "Assigned Internet Protocol Numbers").
+// Transport protocol numbers (IANA "Assigned Internet Protocol Numbers"),
+// as Matcher.Flow takes them.
 const (
-	protoICMP   = 1
-	protoTCP    = 6
-	protoUDP    = 17
-	protoICMPv6 = 58
+	ProtoICMP   = 1
+	ProtoTCP    = 6
+	ProtoUDP    = 17
+	ProtoICMPv6 = 58
 )
 
 // record is one flow as a format reads it.
@@ -86,9 +87,10 @@ type seenKey struct {
 	proto        uint8
 }
 
-// matcher turns records into observations: the lookups, the choice of the
-// local side, and the bounded dedupe set.
-type matcher struct {
+// Matcher turns flows into flow.remote_asn observations: the lookups, the
+// choice of the local side, and the bounded dedupe set. Other formats that
+// carry flows (Zeek's conn.log) use it too.
+type Matcher struct {
 	nets   importer.NetworkLookup
 	source string
 	seen   time.Time
@@ -96,31 +98,41 @@ type matcher struct {
 	done   map[seenKey]struct{}
 }
 
-func newMatcher(name string, src importer.Source, emit func(covered.Observation) error) *matcher {
-	return &matcher{nets: src.Options.Networks, source: "import:" + name, seen: src.Seen, emit: emit, done: make(map[seenKey]struct{})}
+// NewMatcher reads src.Options.Networks, which must not be nil, and emits
+// observations of format name.
+func NewMatcher(name string, src importer.Source, emit func(covered.Observation) error) *Matcher {
+	return &Matcher{nets: src.Options.Networks, source: "import:" + name, seen: src.Seen, emit: emit, done: make(map[seenKey]struct{})}
 }
 
-func (m *matcher) flow(r *record) error {
-	sn, sok := m.nets.LookupNetwork(r.src)
-	dn, dok := m.nets.LookupNetwork(r.dst)
+func (m *Matcher) flow(r *record) error {
+	return m.Flow(r.src, r.dst, r.sport, r.dport, r.proto, r.start)
+}
+
+// Flow reads one flow: when exactly one side is in a network of interest,
+// the other side is the host, and it gets an observation naming the network
+// (once per host, remote address, port and protocol). proto is the IANA
+// protocol number, 0 when unknown; start may be zero.
+func (m *Matcher) Flow(src, dst netip.Addr, sport, dport uint16, proto uint8, start time.Time) error {
+	sn, sok := m.nets.LookupNetwork(src)
+	dn, dok := m.nets.LookupNetwork(dst)
 	if sok == dok {
 		return nil
 	}
-	local, remote, port, n := r.src, r.dst, r.dport, dn
+	local, remote, port, n := src, dst, dport, dn
 	if sok {
-		local, remote, port, n = r.dst, r.src, r.sport, sn
+		local, remote, port, n = dst, src, sport, sn
 	}
 	local, remote = local.Unmap(), remote.Unmap()
 	if !isHost(local) {
 		return nil
 	}
-	transport, proto := "", r.proto
+	transport := ""
 	switch {
 	case port == 0:
 		proto = 0 // a port-less flow: the observation has no transport either
-	case proto == protoTCP:
+	case proto == ProtoTCP:
 		transport = "tcp"
-	case proto == protoUDP:
+	case proto == ProtoUDP:
 		transport = "udp"
 	default:
 		port, proto = 0, 0
@@ -137,7 +149,7 @@ func (m *matcher) flow(r *record) error {
 	if n.Org != "" {
 		value += " " + n.Org
 	}
-	seen := r.start
+	seen := start
 	if seen.IsZero() {
 		seen = m.seen
 	}

@@ -107,7 +107,7 @@ func (f nfdumpFormat) Read(ctx context.Context, r io.Reader, src importer.Source
 	if src.Options.Networks == nil {
 		return ErrNoNetworks
 	}
-	m := newMatcher(f.Name(), src, emit)
+	m := NewMatcher(f.Name(), src, emit)
 	s := textfile.NewSink(f.Name(), src, emit, badf)
 	var (
 		cols      nfdumpCols
@@ -204,13 +204,13 @@ func nfdumpProto(b []byte) uint8 {
 	}
 	switch strings.ToUpper(string(b)) {
 	case "TCP":
-		return protoTCP
+		return ProtoTCP
 	case "UDP":
-		return protoUDP
+		return ProtoUDP
 	case "ICMP":
-		return protoICMP
+		return ProtoICMP
 	case "ICMP6", "IPV6-ICMP":
-		return protoICMPv6
+		return ProtoICMPv6
 	}
 	return 0
 }

@@ -269,12 +269,12 @@ func TestRecord(t *testing.T) {
 // next repeat is emitted again, and memory stays bounded.
 func TestDedupBound(t *testing.T) {
 	var n int
-	m := newMatcher("nfdump-csv", importer.Source{Name: "x", Seen: seen, Options: importer.Options{Networks: networks(t)}},
+	m := NewMatcher("nfdump-csv", importer.Source{Name: "x", Seen: seen, Options: importer.Options{Networks: networks(t)}},
 		func(covered.Observation) error { n++; return nil })
 	for i := range maxSeen - 1 {
 		m.done[seenKey{port: uint16(i), proto: 1}] = struct{}{}
 	}
-	rec := record{src: netip.MustParseAddr("10.0.0.1"), dst: netip.MustParseAddr("198.51.100.1"), dport: 443, proto: protoTCP}
+	rec := record{src: netip.MustParseAddr("10.0.0.1"), dst: netip.MustParseAddr("198.51.100.1"), dport: 443, proto: ProtoTCP}
 	for range 3 {
 		if err := m.flow(&rec); err != nil {
 			t.Fatal(err)

@@ -133,7 +133,7 @@ func (f vpcFormat) Read(ctx context.Context, r io.Reader, src importer.Source, e
 	if src.Options.Networks == nil {
 		return ErrNoNetworks
 	}
-	m := newMatcher(f.Name(), src, emit)
+	m := NewMatcher(f.Name(), src, emit)
 	s := textfile.NewSink(f.Name(), src, emit, badf)
 	cols, named := defaultCols, false
 	var (

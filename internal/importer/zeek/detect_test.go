@@ -23,6 +23,7 @@ var wantFormat = map[string]string{
 	"http.log":                "zeek",
 	"dhcp.log":                "zeek",
 	"known_services.log":      "zeek",
+	"conn.log":                "zeek",
 	"zeek.json":               "zeek",
 	"combined.log":            "access-log",
 	"nginx-extra.log":         "access-log",

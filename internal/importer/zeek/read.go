@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coveredtool/covered/internal/importer/flow"
+
 	"github.com/coveredtool/covered/internal/importer/textfile"
 
 	"github.com/coveredtool/covered"
@@ -55,6 +57,8 @@ type reader struct {
 	nfields    int
 	haveFields bool
 
+	flows *flow.Matcher // nil without a network lookup: conn.log is skipped
+
 	done      map[string]struct{}
 	doneBytes int
 	key       []byte
@@ -62,10 +66,14 @@ type reader struct {
 }
 
 func newReader(name string, src importer.Source, emit func(covered.Observation) error, bad func(*importer.RecordError)) *reader {
-	return &reader{
+	z := &reader{
 		source: "import:" + name, file: src.Name, seen: src.Seen, emit: emit, bad: bad,
 		sep: []byte{'\t'}, unset: "-", empty: "(empty)", done: map[string]struct{}{},
 	}
+	if src.Options.Networks != nil {
+		z.flows = flow.NewMatcher(name, src, emit)
+	}
+	return z
 }
 
 // lineErr marks an error as the line's fault.
@@ -229,7 +237,7 @@ func flatten(prefix string, obj map[string]any, out map[string]string) {
 func kindOf(path string, f map[string]string) string {
 	if path != "" || f == nil {
 		switch path {
-		case "software", "http", "dhcp", "ssl", "ssh", "known_services":
+		case "software", "http", "dhcp", "ssl", "ssh", "known_services", "conn":
 			return path
 		}
 		return ""
@@ -248,14 +256,40 @@ func kindOf(path string, f map[string]string) string {
 		return "ssl"
 	case has("auth_attempts") || (has("server") && has("client") && has("id.resp_h")):
 		return "ssh"
+	case has("id.resp_h") && (has("conn_state") || has("history") && has("proto")):
+		return "conn"
 	}
 	return ""
 }
 
 type kv struct{ key, value string }
 
+// connProtos are the IANA numbers of conn.log's proto field.
+var connProtos = map[string]uint8{"tcp": flow.ProtoTCP, "udp": flow.ProtoUDP, "icmp": flow.ProtoICMP}
+
+// conn reads one conn.log line as a flow; without a network lookup
+// (--asn-db, --asn-prefixes) conn.log says nothing covered reads.
+func (z *reader) conn(get func(string) string) error {
+	if z.flows == nil {
+		return nil
+	}
+	orig, err1 := netip.ParseAddr(get("id.orig_h"))
+	resp, err2 := netip.ParseAddr(get("id.resp_h"))
+	if err1 != nil || err2 != nil {
+		return lineErr{fmt.Errorf("%w: %q or %q", errHost, get("id.orig_h"), get("id.resp_h"))}
+	}
+	seen, err := parseTS(get("ts"), z.seen)
+	if err != nil {
+		return lineErr{err}
+	}
+	return z.flows.Flow(orig, resp, uint16(portOf(get("id.orig_p"))), uint16(portOf(get("id.resp_p"))), connProtos[get("proto")], seen)
+}
+
 // record emits the observations of one line of the given kind.
 func (z *reader) record(kind string, get func(string) string) error {
+	if kind == "conn" {
+		return z.conn(get)
+	}
 	var (
 		host, mac string
 		port      int

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -227,5 +228,57 @@ func TestCanceled(t *testing.T) {
 	err := format{}.Read(ctx, bytes.NewReader([]byte("x\n")), importer.Source{}, func(covered.Observation) error { return nil }, func(*importer.RecordError) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Read = %v, want context.Canceled", err)
+	}
+}
+
+// carriers is a network lookup for the conn.log test: documentation
+// prefixes standing for China Telecom (Americas) and China Telecom's
+// backbone.
+type carriers struct{}
+
+func (carriers) LookupNetwork(a netip.Addr) (importer.Network, bool) {
+	switch {
+	case netip.MustParsePrefix("198.51.100.0/24").Contains(a):
+		return importer.Network{ASN: 36678, Org: "CHINA TELECOM (AMERICAS) CORPORATION"}, true
+	case netip.MustParsePrefix("203.0.113.0/24").Contains(a):
+		return importer.Network{ASN: 4134}, true
+	}
+	return importer.Network{}, false
+}
+
+// TestConn: conn.log is read only with a network lookup, and then gives the
+// local side of each flow with a carrier's network a flow.remote_asn
+// observation, once per remote address and port.
+func TestConn(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "conn.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obs, bad, err := run(t, data, "conn.log"); err != nil || len(obs) != 0 || len(bad) != 0 {
+		t.Fatalf("without networks: %d observations, bad %v, err %v; want none", len(obs), bad, err)
+	}
+	var obs []covered.Observation
+	var bad []int
+	err = format{}.Read(context.Background(), bytes.NewReader(data),
+		importer.Source{Name: "conn.log", Seen: seen, Options: importer.Options{Networks: carriers{}}},
+		func(o covered.Observation) error { obs = append(obs, o); return nil },
+		func(e *importer.RecordError) { bad = append(bad, e.Line) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range obs {
+		got = append(got, fmt.Sprintf("%s %s %s %s %d/%s", o.Host, o.Key, o.Value, o.Path, o.Port, o.Transport))
+	}
+	want := []string{
+		"10.0.0.7 flow.remote_asn AS36678 CHINA TELECOM (AMERICAS) CORPORATION 198.51.100.20 443/tcp",
+		"10.0.0.9 flow.remote_asn AS4134 203.0.113.9 40000/tcp",
+		"10.0.0.10 flow.remote_asn AS36678 CHINA TELECOM (AMERICAS) CORPORATION 198.51.100.21 0/",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("observations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !slices.Equal(bad, []int{14}) {
+		t.Errorf("bad lines %v, want [14]", bad)
 	}
 }

@@ -24,11 +24,15 @@
 //     `ssh.banner`, Host id.resp_h, Port id.resp_p.
 //   - known_services.log: `port.open` "tcp/N" (port_proto/port_num), Host
 //     host, Port N.
+//   - conn.log, only with a network lookup (--asn-db, --asn-prefixes): a
+//     flow between a local host and a covered carrier's network gives the
+//     local host a `flow.remote_asn` observation, as flow records do
+//     (package flow's Matcher). Without one, conn.log names nothing
+//     covered reads and is skipped.
 //
 // x509.log has no host (it is keyed by fingerprint) and is skipped, as are
 // known_hosts.log (nothing in the vocabulary: the host is already implied by
-// any other observation), conn.log (volume: every flow of the network; a
-// flow.remote_ip per pair would swamp identification) and every other log.
+// any other observation) and every other log.
 //
 // Seen is the ts field: Unix seconds with a fraction (TSV, default JSON) or
 // ISO 8601 (JSON written with LogAscii::json_timestamps = JSON::TS_ISO8601),
