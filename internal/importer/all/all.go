@@ -11,6 +11,7 @@ import (
 	_ "github.com/coveredtool/covered/internal/importer/neighbors"    // Cisco CDP and LLDP neighbor output (Cisco, Huawei, H3C, lldpd)
 	_ "github.com/coveredtool/covered/internal/importer/nmapxml"      // nmap -oX
 	_ "github.com/coveredtool/covered/internal/importer/observations" // covered's own JSON Lines
+	_ "github.com/coveredtool/covered/internal/importer/pcap"         // tcpdump/Wireshark pcap and pcapng captures
 	_ "github.com/coveredtool/covered/internal/importer/sbom"         // CycloneDX and SPDX SBOMs
 	_ "github.com/coveredtool/covered/internal/importer/zeek"         // Zeek software, http, dhcp, ssl, ssh, known_services logs
 	_ "github.com/coveredtool/covered/internal/importer/zgrab2"       // zgrab2 JSON Lines
