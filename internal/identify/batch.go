@@ -37,6 +37,8 @@ type Batch struct {
 	interned map[claim]*claim
 	sayings  map[says]*says
 	unknown  map[string]int
+	macHost  int32  // host whose MAC was added last, -1 before any
+	mac      string // that MAC
 }
 
 type cacheKey struct{ key, path, value string }
@@ -132,7 +134,7 @@ func (a *textArena) add(s string) string {
 
 // NewBatch starts an empty batch.
 func (e *Engine) NewBatch() *Batch {
-	return &Batch{e: e, index: map[string]int32{}, interned: map[claim]*claim{}, sayings: map[says]*says{}, unknown: map[string]int{}}
+	return &Batch{e: e, index: map[string]int32{}, interned: map[claim]*claim{}, sayings: map[says]*says{}, unknown: map[string]int{}, macHost: -1}
 }
 
 // Add records one observation. Keys outside the vocabulary are counted
@@ -155,8 +157,11 @@ func (b *Batch) Add(o covered.Observation) {
 	}
 	h := &b.hosts[hi]
 	b.add(h, o.Key, o.Value, o.Path, port)
-	if o.MAC != "" && o.Key != "mac" {
+	// Importers attach the device's MAC to each of its observations; one
+	// record's observations come together, so the MAC is looked up once.
+	if o.MAC != "" && o.Key != "mac" && (hi != b.macHost || o.MAC != b.mac) {
 		b.add(h, "mac", o.MAC, "", 0)
+		b.macHost, b.mac = hi, o.MAC
 	}
 }
 

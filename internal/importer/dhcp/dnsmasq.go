@@ -70,6 +70,7 @@ const maxTransactions = 256
 // transaction is what the log lines of one transaction id said so far.
 type transaction struct {
 	xid              string
+	rawMAC           string // the MAC as the log wrote it, when dev.MAC is set
 	dev              textfile.Device
 	hostname, vendor string
 	params           []byte
@@ -319,21 +320,32 @@ func (t *transaction) message(msg string) error {
 	if !ok {
 		return nil
 	}
+	// REQUEST and ACK name the same address and MAC: each is parsed once
+	// per transaction.
 	first, rest := nextField(rest)
-	if ip, err := textfile.ParseIP(first); err == nil {
+	if first != "" && first == t.dev.IP {
+		first, rest = nextField(rest)
+	} else if ip, err := textfile.ParseIP(first); err == nil {
 		t.dev.IP = strings.Clone(ip)
 		first, rest = nextField(rest)
 	}
 	if first == "" {
 		return fmt.Errorf("%s without a MAC address", kind)
 	}
-	mac, ok, err := textfile.NormMAC(first)
-	if err != nil {
-		return err
+	if first != t.rawMAC {
+		mac, ok, err := textfile.NormMAC(first)
+		if err != nil {
+			return err
+		}
+		t.dev.MAC, t.rawMAC = "", ""
+		if ok {
+			t.dev.MAC, t.rawMAC = mac, mac
+			if first != mac {
+				t.rawMAC = strings.Clone(first)
+			}
+		}
 	}
-	if ok {
-		t.dev.MAC = mac
-	}
+	var err error
 	if kind == "DHCPACK" && t.hostname == "" {
 		if name := strings.Join(strings.Fields(rest), " "); name != "" {
 			t.hostname, err = optionValue(name)
