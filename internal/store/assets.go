@@ -68,6 +68,9 @@ type AssetFilter struct {
 	SeenSince  time.Time
 	SeenUntil  time.Time
 	DeviceType string
+	// Search matches a substring of the host, address, MAC, maker, brand,
+	// model, covered entity or site, ignoring case.
+	Search string
 	// Sort is one of the Sort* orders, optionally prefixed by "-"; default id.
 	Sort          AssetSort
 	Limit, Offset int
@@ -88,10 +91,8 @@ func scanAsset(sc interface{ Scan(...any) error }) (Asset, error) {
 	return a, err
 }
 
-// Assets lists assets. The subnet filter is a byte range on the 16-byte
-// form of the last address, which both engines index and compare the same
-// way, so paging stays in SQL.
-func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
+// assetWhere is the condition of f on assets alias a.
+func (s *Store) assetWhere(f AssetFilter) ([]string, []any) {
 	var where []string
 	var args []any
 	if !f.IncludeMerged {
@@ -122,6 +123,35 @@ func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
 	if !f.SeenUntil.IsZero() {
 		where, args = append(where, "a.last_seen <= ?"), append(args, s.d.tv(f.SeenUntil))
 	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		// Substring match on what people search an inventory for; LIKE's
+		// wildcards in the query are taken literally.
+		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
+		var ors []string
+		for _, col := range []string{"a.last_host", "a.last_ip", "a.last_mac", "a.manufacturer", "a.brand", "a.model", "a.covered_entity", "a.site"} {
+			ors = append(ors, "lower(coalesce("+col+", '')) LIKE ? ESCAPE '\\'")
+			args = append(args, pat)
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	return where, args
+}
+
+// CountAssets counts the assets f selects, ignoring its limit and offset.
+func (s *Store) CountAssets(ctx context.Context, f AssetFilter) (int, error) {
+	where, args := s.assetWhere(f)
+	var n int
+	if err := s.r.QueryRowContext(ctx, s.d.rebind(`SELECT count(*) FROM assets a`+whereClause(where)), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count assets: %w", err)
+	}
+	return n, nil
+}
+
+// Assets lists assets. The subnet filter is a byte range on the 16-byte
+// form of the last address, which both engines index and compare the same
+// way, so paging stays in SQL.
+func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
+	where, args := s.assetWhere(f)
 	sortKey, desc := f.Sort, false
 	if strings.HasPrefix(string(sortKey), "-") {
 		sortKey, desc = sortKey[1:], true
