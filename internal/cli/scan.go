@@ -44,6 +44,9 @@ type scanFlags struct {
 	// --broadcast (see broadcastPhase)
 	broadcast  bool
 	interfaces []string
+	// actor is the run's user when someone else than the OS user started
+	// it (a scan from the web); not a flag.
+	actor string
 }
 
 func (f *scanFlags) register(cmd *cobra.Command) {

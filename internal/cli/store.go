@@ -254,7 +254,7 @@ func (p Program) beginScanRecord(ctx context.Context, args []string, plan *scanP
 		}
 	}
 	rec, err := beginRecording(ctx, st, store.Run{
-		Kind: store.RunScan, Site: site, Scope: scope, Exclusions: plan.exclusions, Ports: plan.ports.String(),
+		Kind: store.RunScan, User: sf.actor, Site: site, Scope: scope, Exclusions: plan.exclusions, Ports: plan.ports.String(),
 		Options: opts, ToolVersion: toolVersion(), RulesVersion: eng.Rules.Version(), ListsVersion: eng.Lists.Version,
 	}, opt)
 	if err != nil {

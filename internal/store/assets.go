@@ -71,6 +71,10 @@ type AssetFilter struct {
 	// Search matches a substring of the host, address, MAC, maker, brand,
 	// model, covered entity or site, ignoring case.
 	Search string
+	// After pages by key instead of by offset: assets with an id above it
+	// (below it for Sort "-id"). Only the id orders take it; deep pages then
+	// cost what the first page costs.
+	After int64
 	// Sort is one of the Sort* orders, optionally prefixed by "-"; default id.
 	Sort          AssetSort
 	Limit, Offset int
@@ -124,12 +128,17 @@ func (s *Store) assetWhere(f AssetFilter) ([]string, []any) {
 		where, args = append(where, "a.last_seen <= ?"), append(args, s.d.tv(f.SeenUntil))
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		// Substring match on what people search an inventory for; LIKE's
-		// wildcards in the query are taken literally.
-		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
+		// Substring match on what people search an inventory for, without
+		// case (LIKE is case-insensitive for ASCII in SQLite; PostgreSQL
+		// has ILIKE); LIKE's wildcards in the query are taken literally.
+		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		like := "LIKE"
+		if s.d.postgres() {
+			like = "ILIKE"
+		}
 		var ors []string
-		for _, col := range []string{"a.last_host", "a.last_ip", "a.last_mac", "a.manufacturer", "a.brand", "a.model", "a.covered_entity", "a.site"} {
-			ors = append(ors, "lower(coalesce("+col+", '')) LIKE ? ESCAPE '\\'")
+		for _, col := range []string{"a.last_host", "a.last_ip", "a.last_mac", "a.manufacturer", "a.model", "a.covered_entity", "a.site"} {
+			ors = append(ors, col+" "+like+" ? ESCAPE '\\'")
 			args = append(args, pat)
 		}
 		where = append(where, "("+strings.Join(ors, " OR ")+")")
@@ -141,7 +150,7 @@ func (s *Store) assetWhere(f AssetFilter) ([]string, []any) {
 func (s *Store) CountAssets(ctx context.Context, f AssetFilter) (int, error) {
 	where, args := s.assetWhere(f)
 	var n int
-	if err := s.r.QueryRowContext(ctx, s.d.rebind(`SELECT count(*) FROM assets a`+whereClause(where)), args...).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, `SELECT count(*) FROM assets a`+whereClause(where), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count assets: %w", err)
 	}
 	return n, nil
@@ -158,6 +167,16 @@ func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
 	}
 	if sortKey == "" {
 		sortKey = SortID
+	}
+	if f.After > 0 {
+		if sortKey != SortID {
+			return nil, fmt.Errorf("store: assets: After pages the id order only, not %q", f.Sort)
+		}
+		cmp := ">"
+		if desc {
+			cmp = "<"
+		}
+		where, args = append(where, "a.id "+cmp+" ?"), append(args, f.After)
 	}
 	order, ok := sortColumns[sortKey]
 	if !ok {
@@ -247,12 +266,12 @@ type AssetDetail struct {
 // keep working.
 func (s *Store) Asset(ctx context.Context, id int64) (AssetDetail, error) {
 	var d AssetDetail
-	a, err := scanAsset(s.r.QueryRowContext(ctx, s.d.rebind(`SELECT `+assetCols+` FROM assets a WHERE a.id = ?`), id))
+	a, err := scanAsset(s.queryRow(ctx, `SELECT `+assetCols+` FROM assets a WHERE a.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
 	if err == nil && a.MergedInto != 0 {
-		a, err = scanAsset(s.r.QueryRowContext(ctx, s.d.rebind(`SELECT `+assetCols+` FROM assets a WHERE a.id = ?`), a.MergedInto))
+		a, err = scanAsset(s.queryRow(ctx, `SELECT `+assetCols+` FROM assets a WHERE a.id = ?`, a.MergedInto))
 	}
 	if err != nil {
 		return d, fmt.Errorf("store: asset %d: %w", id, err)

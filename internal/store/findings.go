@@ -121,8 +121,8 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 
 // Finding returns one finding.
 func (s *Store) Finding(ctx context.Context, id int64) (Finding, error) {
-	f, err := scanFinding(s.r.QueryRowContext(ctx, s.d.rebind(`SELECT `+findingCols+
-		` FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.id = ?`), id))
+	f, err := scanFinding(s.queryRow(ctx, `SELECT `+findingCols+
+		` FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}

@@ -161,7 +161,7 @@ func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 
 // Run returns one run.
 func (s *Store) Run(ctx context.Context, id int64) (Run, error) {
-	r, err := scanRun(s.r.QueryRowContext(ctx, s.d.rebind(`SELECT `+runCols+` FROM runs WHERE id = ?`), id))
+	r, err := scanRun(s.queryRow(ctx, `SELECT `+runCols+` FROM runs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
@@ -239,9 +239,9 @@ func whereClause(conds []string) string {
 // natural "before" side of a Diff. It returns ErrNotFound when there is none.
 func (s *Store) PreviousRun(ctx context.Context, runID int64) (int64, error) {
 	var prev int64
-	err := s.r.QueryRowContext(ctx, s.d.rebind(`SELECT p.id FROM runs r JOIN runs p
+	err := s.queryRow(ctx, `SELECT p.id FROM runs r JOIN runs p
 		ON p.site = r.site AND p.scope_key = r.scope_key AND p.id < r.id AND p.status = 'complete'
-		WHERE r.id = ? ORDER BY p.id DESC LIMIT 1`), runID).Scan(&prev)
+		WHERE r.id = ? ORDER BY p.id DESC LIMIT 1`, runID).Scan(&prev)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}

@@ -71,6 +71,9 @@ type Store struct {
 	// pool by shape (insertStmt).
 	stmtMu sync.Mutex
 	stmts  map[stmtKey]*sql.Stmt
+	// readMu guards reads, the prepared reads of the read pool (readStmt).
+	readMu sync.Mutex
+	reads  map[string]*sql.Stmt
 }
 
 // Open opens (creating when needed) the store named by dsn and migrates its
@@ -218,6 +221,12 @@ func (s *Store) Close() error {
 	}
 	s.stmts = nil
 	s.stmtMu.Unlock()
+	s.readMu.Lock()
+	for _, stmt := range s.reads {
+		errs = append(errs, stmt.Close())
+	}
+	s.reads = nil
+	s.readMu.Unlock()
 	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
@@ -293,7 +302,63 @@ func (s *Store) txState(tx *sql.Tx) *txState {
 
 // query runs a read on the read pool with rebinding.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.readStmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.r.QueryContext(ctx, s.d.rebind(q), args...)
+}
+
+// queryRow runs a one-row read on the read pool with rebinding.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.readStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, s.d.rebind(q), args...)
+}
+
+// maxReadStmts bounds the prepared read statements kept; the queries the
+// store builds from filters come in a few hundred shapes at most.
+const maxReadStmts = 512
+
+// forgetReads closes the prepared reads. Migrations run before any read in
+// Open; a test that migrates a live store calls this, as a schema change
+// under a prepared statement is more than the SQLite driver survives.
+func (s *Store) forgetReads() {
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
+	for _, st := range s.reads {
+		st.Close()
+	}
+	s.reads = nil
+}
+
+// readStmt returns the prepared statement of a read on SQLite, preparing it
+// once: compiling a statement costs as much as running a small one, and the
+// dashboard and API run the same few reads over and over. PostgreSQL's
+// driver caches statements per connection itself. Nil means "run it
+// unprepared" (PostgreSQL, a full cache, or a failed prepare, whose error
+// the unprepared run reports).
+func (s *Store) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if s.d.postgres() {
+		return nil
+	}
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
+	if st, ok := s.reads[q]; ok {
+		return st
+	}
+	if len(s.reads) >= maxReadStmts {
+		return nil
+	}
+	st, err := s.r.PrepareContext(context.WithoutCancel(ctx), s.d.rebind(q))
+	if err != nil {
+		return nil
+	}
+	if s.reads == nil {
+		s.reads = map[string]*sql.Stmt{}
+	}
+	s.reads[q] = st
+	return st
 }
 
 // txExec and txQuery rebind and run inside a transaction.
