@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coveredtool/covered"
@@ -57,6 +58,9 @@ const password = "serveload password"
 
 // only selects endpoints by name (-only).
 var only string
+
+// firstErr is the first failed request's error, printed once.
+var firstErr atomic.Pointer[error]
 
 func run(dbPath string, n, clients int, dur time.Duration) error {
 	ctx := context.Background()
@@ -166,7 +170,9 @@ func load(base string, clients int, dur time.Duration, path func(*rand.Rand) str
 					}
 				}
 				if err != nil {
-					bad++
+					if bad++; bad == 1 && firstErr.CompareAndSwap(nil, &err) {
+						fmt.Fprintf(os.Stderr, "serveload: first error: %v\n", err)
+					}
 					continue
 				}
 				mine = append(mine, time.Since(start))

@@ -132,7 +132,7 @@ func assetFilter(q *query) store.AssetFilter {
 		Search: q.str("q"), SeenSince: q.time("seen_since"), SeenUntil: q.time("seen_until"),
 		Sort:  store.AssetSort(q.str("sort")),
 		Limit: q.int("limit", defaultLimit, 1, maxLimit), Offset: q.int("offset", 0, 0, 1<<31-1),
-		After: q.id("after"),
+		After: int64(q.int("after", 0, 0, 1<<62)),
 	}
 	if s := q.str("subnet"); s != "" {
 		p, err := netip.ParsePrefix(s)
