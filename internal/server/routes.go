@@ -115,8 +115,10 @@ func (s *Server) wrap(rt route) http.Handler {
 // session makes, the CSRF token.
 func (s *Server) authorize(r *http.Request, rt route, p *principal) error {
 	if rt.need == "" {
-		if p != nil && p.session != nil && unsafeMethod(r.Method) && rt.pattern != "/login" && rt.pattern != "/setup" {
-			return s.checkCSRF(r, p)
+		if unsafeMethod(r.Method) && !sameOrigin(r) {
+			// The login and setup forms have no session to hold a CSRF
+			// token yet; another site posting them is refused by origin.
+			return errCrossOrigin
 		}
 		return nil
 	}
@@ -145,6 +147,7 @@ type httpError struct {
 func (e *httpError) Error() string { return e.msg }
 
 var (
+	errCrossOrigin     = &httpError{http.StatusForbidden, "cross-origin request refused"}
 	errNotFound        = &httpError{http.StatusNotFound, "not found"}
 	errUnauthenticated = &httpError{http.StatusUnauthorized, "log in or give an API token (Authorization: Bearer ...)"}
 )

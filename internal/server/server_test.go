@@ -325,6 +325,13 @@ func TestSessionsAndCSRF(t *testing.T) {
 	if resp := h.login(c, "admin", "wrong password!!"); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("wrong password: %d, want 401", resp.StatusCode)
 	}
+	// Another site posting the login form (login CSRF) is refused.
+	req, _ := http.NewRequest("POST", h.ts.URL+"/login", strings.NewReader(url.Values{"name": {"admin"}, "password": {password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://evil.example")
+	if resp, _ := h.send(h.browser(), req); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin login: %d, want 403", resp.StatusCode)
+	}
 	resp := h.login(c, "admin", password)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %d", resp.StatusCode)
@@ -338,7 +345,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
 		t.Fatalf("session cookie %+v: want HttpOnly and SameSite=Strict", cookie)
 	}
-	req, _ := http.NewRequest("GET", h.ts.URL+"/", nil)
+	req, _ = http.NewRequest("GET", h.ts.URL+"/", nil)
 	_, page := h.send(c, req)
 	m := csrfField.FindStringSubmatch(page)
 	if m == nil {
