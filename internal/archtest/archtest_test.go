@@ -41,7 +41,7 @@ func listPackages(t *testing.T) []pkg {
 // inner are the pipeline stages; outer the layers they must not reach.
 var (
 	inner = []string{"internal/probe", "internal/safedial", "internal/scan", "internal/fingerprint",
-		"internal/identify", "internal/policy", "internal/classify", "internal/importer", "internal/asn", "internal/oui",
+		"internal/identify", "internal/policy", "internal/classify", "internal/importer", "internal/asn", "internal/check", "internal/kev", "internal/oui",
 		"internal/pen", "internal/useragent", "internal/obsfile", "internal/lab", "internal/targets"}
 	outer = []string{"internal/store", "internal/server", "internal/report", "internal/cli", "internal/output", "internal/config"}
 	// apart lists outer layers that must not reach each other: the store

@@ -153,7 +153,7 @@ covered carriers — proves each finding with evidence, and says how sure it is.
 		}
 	}
 	root.AddCommand(p.identifyCmd(), p.serveCmd(), p.listsCmd(), p.scanCmd(), p.labCmd(), p.demoCmd(), p.rulesCmd(), p.updateCmd(), p.versionCmd(),
-		p.importCmd(), p.runsCmd(), p.assetsCmd(), p.findingsCmd(), p.findingCmd(), p.diffCmd(), p.exportCmd(), p.reidentifyCmd(), p.reportCmd())
+		p.importCmd(), p.runsCmd(), p.assetsCmd(), p.findingsCmd(), p.findingCmd(), p.diffCmd(), p.exportCmd(), p.reidentifyCmd(), p.reportCmd(), p.checkCmd())
 	return root
 }
 

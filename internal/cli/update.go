@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coveredtool/covered/internal/kev"
 	"github.com/coveredtool/covered/internal/oui"
 	"github.com/coveredtool/covered/internal/pen"
 	"github.com/spf13/cobra"
@@ -89,7 +90,23 @@ table, and 'covered version' shows it.`,
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{ouiCmd, penCmd} {
+	kevCmd := &cobra.Command{
+		Use:   "kev",
+		Short: "Load CISA's Known Exploited Vulnerabilities catalog (marks check findings)",
+		Example: `  covered update kev
+  covered update kev --file known_exploited_vulnerabilities.json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return p.update(cmd.Context(), "kev", files, urls, []string{kevURL}, func(r io.Reader, name string) (int, error) {
+				c, err := kev.Parse(r, name)
+				if err != nil {
+					return 0, err
+				}
+				return c.Len(), nil
+			})
+		},
+	}
+	for _, c := range []*cobra.Command{ouiCmd, penCmd, kevCmd} {
 		c.Flags().StringArrayVar(&files, "file", nil, "read the registry from `FILE` instead of downloading it (repeatable)")
 		c.Flags().StringArrayVar(&urls, "url", nil, "download the registry from `URL` (repeatable; default: the official source)")
 		cmd.AddCommand(c)

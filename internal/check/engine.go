@@ -1,0 +1,228 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/coveredtool/covered/internal/kev"
+	"github.com/coveredtool/covered/internal/probe"
+)
+
+// Errors callers can test with errors.Is.
+var (
+	// ErrAboveProfile: a check was asked for whose side effect the profile
+	// does not allow. Nothing was sent.
+	ErrAboveProfile = errors.New("check is above the chosen profile")
+	// ErrNotAuthorized: the auth profile without an explicit authorization.
+	ErrNotAuthorized = errors.New("the auth profile needs an explicit authorization")
+	// ErrBudget: a check tried to send more than its max_requests.
+	ErrBudget = errors.New("request budget exhausted")
+	// ErrOtherHost: a check tried to reach an address other than its device.
+	ErrOtherHost = errors.New("address is not the device under check")
+)
+
+// Finding is one check that flagged one device.
+type Finding struct {
+	Check    string `json:"check"`
+	Title    string `json:"title"`
+	Host     string `json:"host"`
+	Severity string `json:"severity"`
+	// CVEs are the CVE ids of the check, if any.
+	CVEs []string `json:"cves,omitempty"`
+	// KEV is true when one of the CVEs is in CISA's Known Exploited
+	// Vulnerabilities catalog; KEVDateAdded is the earliest dateAdded.
+	KEV          bool   `json:"kev"`
+	KEVDateAdded string `json:"kev_date_added,omitempty"`
+	// SideEffect is what the check did to decide: none, read or auth.
+	SideEffect string `json:"side_effect"`
+	// Requests is the connections and datagrams the check sent to the
+	// device (0 for side effect none).
+	Requests int        `json:"requests"`
+	Evidence []Evidence `json:"evidence"`
+	Advice   string     `json:"advice"`
+	Source   string     `json:"source"`
+}
+
+// Config chooses what an Engine runs and how.
+type Config struct {
+	// Checks is the check set (default: Builtin).
+	Checks *Set
+	// KEV marks findings whose CVE is listed (default: kev.Builtin).
+	KEV *kev.Catalog
+	// Profile is the highest side effect allowed.
+	Profile Profile
+	// Authorized is the user's explicit statement that they may test the
+	// devices' credentials; the auth profile refuses to start without it.
+	Authorized bool
+	// Only restricts the run to these check ids. Naming a check above the
+	// profile is an error (ErrAboveProfile), not a silent skip.
+	Only []string
+	// Dialer opens every connection of read and auth checks
+	// (internal/safedial in production). Required above passive.
+	Dialer probe.Dialer
+	// Timeout bounds one active check's exchange (default 5 s).
+	Timeout time.Duration
+	// AttemptWindow is how long one authentication attempt per account per
+	// device is remembered (default 24 h): within it, an account is not
+	// tried again on the same device.
+	AttemptWindow time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Engine runs the selected checks on devices. It is safe for concurrent
+// use.
+type Engine struct {
+	cfg    Config
+	checks []*Check
+
+	mu       sync.Mutex // guards attempts
+	attempts map[string]time.Time
+}
+
+// New validates cfg and selects the checks. It refuses the auth profile
+// without Authorized, an unknown check id, a check id above the profile,
+// and a profile above passive without a Dialer.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Checks == nil {
+		s, err := Builtin()
+		if err != nil {
+			return nil, fmt.Errorf("check: built-in checks: %w", err)
+		}
+		cfg.Checks = s
+	}
+	if cfg.KEV == nil {
+		k, err := kev.Builtin()
+		if err != nil {
+			return nil, fmt.Errorf("check: built-in KEV entries: %w", err)
+		}
+		cfg.KEV = k
+	}
+	switch cfg.Profile {
+	case Passive, Safe, AuthProfile:
+	default:
+		return nil, fmt.Errorf("check: unknown profile %d", int(cfg.Profile))
+	}
+	if cfg.Profile == AuthProfile && !cfg.Authorized {
+		return nil, fmt.Errorf("check: profile auth: %w", ErrNotAuthorized)
+	}
+	if cfg.Profile > Passive && cfg.Dialer == nil {
+		return nil, fmt.Errorf("check: profile %s sends requests and needs a Dialer", cfg.Profile)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.AttemptWindow <= 0 {
+		cfg.AttemptWindow = 24 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	e := &Engine{cfg: cfg, attempts: map[string]time.Time{}}
+	if len(cfg.Only) > 0 {
+		for _, id := range cfg.Only {
+			c, ok := cfg.Checks.Lookup(id)
+			if !ok {
+				return nil, fmt.Errorf("check: unknown check %q", id)
+			}
+			if !cfg.Profile.Allows(c.side) {
+				return nil, fmt.Errorf("check: %s (side effect %s) under profile %s: %w", id, c.side, cfg.Profile, ErrAboveProfile)
+			}
+			e.checks = append(e.checks, c)
+		}
+		return e, nil
+	}
+	for _, c := range cfg.Checks.All() {
+		if cfg.Profile.Allows(c.side) {
+			e.checks = append(e.checks, c)
+		}
+	}
+	return e, nil
+}
+
+// Checks are the checks the engine runs, in order.
+func (e *Engine) Checks() []*Check { return append([]*Check(nil), e.checks...) }
+
+// Run runs every selected check on d and returns the findings, ordered by
+// severity (highest first) then check id, and the errors of active checks
+// that failed (a device that does not answer is not an error).
+func (e *Engine) Run(ctx context.Context, d *Device) ([]Finding, []error) {
+	var out []Finding
+	var errs []error
+	for _, c := range e.checks {
+		f, ok, err := e.run(ctx, c, d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("check %s on %s: %w", c.ID, d.Host, err))
+		}
+		if ok {
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := severities[out[i].Severity], severities[out[j].Severity]; a != b {
+			return a > b
+		}
+		return out[i].Check < out[j].Check
+	})
+	return out, errs
+}
+
+// run refuses a check above the profile even if it got into the list.
+func (e *Engine) run(ctx context.Context, c *Check, d *Device) (Finding, bool, error) {
+	if !e.cfg.Profile.Allows(c.side) {
+		return Finding{}, false, ErrAboveProfile
+	}
+	ev, ok := c.evaluate(d)
+	if !ok {
+		return Finding{}, false, nil
+	}
+	sent := 0
+	if c.side != None {
+		if !d.Addr.IsValid() {
+			return Finding{}, false, nil
+		}
+		bd := newBudgetDialer(e.cfg.Dialer, d.Addr, c.MaxRequests)
+		actx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+		env := &Env{Dialer: bd, Device: d, Check: c, attempt: e.attempt}
+		more, found, err := actives[c.Probe](actx, env)
+		cancel()
+		sent = bd.Used()
+		if err != nil || !found {
+			return Finding{}, false, err
+		}
+		ev = append(ev, more...)
+	}
+	return e.finding(c, d, ev, sent), true, nil
+}
+
+func (e *Engine) finding(c *Check, d *Device, ev []Evidence, sent int) Finding {
+	f := Finding{Check: c.ID, Title: c.Title, Host: d.Host, Severity: c.Severity, CVEs: c.CVEs,
+		SideEffect: c.side.String(), Requests: sent, Evidence: ev, Advice: c.Advice, Source: c.Source}
+	for _, id := range c.CVEs {
+		if k, ok := e.cfg.KEV.Lookup(id); ok {
+			f.KEV = true
+			if f.KEVDateAdded == "" || k.DateAdded < f.KEVDateAdded {
+				f.KEVDateAdded = k.DateAdded
+			}
+		}
+	}
+	return f
+}
+
+// attempt reserves the one authentication attempt of account on a device
+// within the window; false means it was already used.
+func (e *Engine) attempt(host, checkID, account string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	key := host + "\x00" + checkID + "\x00" + account
+	now := e.cfg.Now()
+	if last, ok := e.attempts[key]; ok && now.Sub(last) < e.cfg.AttemptWindow {
+		return false
+	}
+	e.attempts[key] = now
+	return true
+}

@@ -1,0 +1,151 @@
+package check
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Version is a parsed vendor firmware version. It understands the formats
+// the covered vendors print:
+//
+//	V5.4.5 build 170124    Hikvision: dotted numbers, then a yymmdd build date
+//	V200R011C10SPC600      Huawei VRP: tagged numbers (V, R, C, SPC...)
+//	2.800.0000000.25.R     Dahua: dotted numbers with a release letter
+//	V2.30 / 3.00.40        ZTE and others: dotted numbers
+//
+// A version is a sequence of tokens, each a number or a run of letters;
+// separators (. _ - space) only split. A "build NNNNNN" suffix (any case,
+// comma allowed before it) is kept apart as the build date.
+type Version struct {
+	Raw    string
+	tokens []token
+	// Build is the build number or yymmdd date after "build", 0 if none.
+	Build int
+}
+
+type token struct {
+	num   int
+	alpha string // lower case; "" for a number
+}
+
+var buildRE = regexp.MustCompile(`(?i)[, ]*build\s*(\d{1,8})\b.*$`)
+
+// ParseVersion parses s. It never fails: a string without digits gives a
+// version with no numeric tokens, which Valid reports.
+func ParseVersion(s string) Version {
+	v := Version{Raw: s}
+	rest := strings.TrimSpace(s)
+	if m := buildRE.FindStringSubmatchIndex(rest); m != nil {
+		v.Build, _ = strconv.Atoi(rest[m[2]:m[3]])
+		rest = rest[:m[0]]
+	}
+	rest = strings.ToLower(rest)
+	// A leading "v" before a digit is a prefix, not a tag ("V5.4" = "5.4"),
+	// except in the VRP form where V is followed by three digits and an R.
+	if len(rest) > 1 && rest[0] == 'v' && isDigit(rest[1]) && !vrpRE.MatchString(rest) {
+		rest = rest[1:]
+	}
+	for i := 0; i < len(rest); {
+		c := rest[i]
+		switch {
+		case isDigit(c):
+			j := i
+			for j < len(rest) && isDigit(rest[j]) {
+				j++
+			}
+			digits := strings.TrimLeft(rest[i:j], "0")
+			n := 0
+			if len(digits) > 9 {
+				n = 999999999 // longer than any real version field
+			} else if digits != "" {
+				n, _ = strconv.Atoi(digits)
+			}
+			v.tokens = append(v.tokens, token{num: n})
+			i = j
+		case c >= 'a' && c <= 'z':
+			j := i
+			for j < len(rest) && rest[j] >= 'a' && rest[j] <= 'z' {
+				j++
+			}
+			v.tokens = append(v.tokens, token{alpha: rest[i:j]})
+			i = j
+		default:
+			i++
+		}
+	}
+	return v
+}
+
+var vrpRE = regexp.MustCompile(`^v\d{3}r\d{3}`)
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// Valid reports whether the version holds at least one number.
+func (v Version) Valid() bool {
+	for _, t := range v.tokens {
+		if t.alpha == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Compare orders a and b: -1 if a < b, 0 if equal, +1 if a > b. Tokens are
+// compared in turn: numbers numerically, letter runs alphabetically, and a
+// number sorts after letters at the same place. When one version is a prefix
+// of the other, the longer one is later (V200R011C10SPC600 is a patch of
+// V200R011C10), except that trailing zeros do not count (5.5 = 5.5.0) and a
+// trailing release letter does not either (2.800.0.25.R = 2.800.0.25).
+// Builds break ties only when both versions have one.
+func Compare(a, b Version) int {
+	at, bt := trimTail(a.tokens), trimTail(b.tokens)
+	for i := 0; i < len(at) || i < len(bt); i++ {
+		switch {
+		case i >= len(at):
+			return -1
+		case i >= len(bt):
+			return 1
+		}
+		x, y := at[i], bt[i]
+		switch {
+		case x.alpha == "" && y.alpha == "":
+			if x.num != y.num {
+				return sign(x.num - y.num)
+			}
+		case x.alpha == "":
+			return 1
+		case y.alpha == "":
+			return -1
+		case x.alpha != y.alpha:
+			return strings.Compare(x.alpha, y.alpha)
+		}
+	}
+	if a.Build != 0 && b.Build != 0 && a.Build != b.Build {
+		return sign(a.Build - b.Build)
+	}
+	return 0
+}
+
+// trimTail drops trailing zero numbers and a trailing release letter.
+func trimTail(ts []token) []token {
+	for len(ts) > 0 {
+		last := ts[len(ts)-1]
+		if (last.alpha == "" && last.num == 0) || last.alpha == "r" {
+			ts = ts[:len(ts)-1]
+			continue
+		}
+		break
+	}
+	return ts
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
