@@ -10,8 +10,10 @@ sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 need_pkgs=()
 # The network-namespace tests (lab netns mode, --broadcast) need ip(8).
 command -v ip >/dev/null || need_pkgs+=(iproute2)
+# The dashboard's end-to-end test drives Debian's headless Chromium.
+[ -x /usr/lib/chromium/chromium-headless-shell ] || need_pkgs+=(chromium-headless-shell)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need_pkgs[@]}"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}"
 fi
 # The device lab binds ports below 1024 on loopback addresses. As root that
 # just works; otherwise let unprivileged processes bind them (loopback only

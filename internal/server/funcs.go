@@ -32,7 +32,7 @@ var funcs = template.FuncMap{
 	"join":  func(sep string, v []string) string { return strings.Join(v, sep) },
 	"clip":  clip,
 	"shown": shown,
-	"dict": dict,
+	"dict":  dict,
 	"json": func(b json.RawMessage) string {
 		if len(b) == 0 || string(b) == "null" || string(b) == "{}" {
 			return ""

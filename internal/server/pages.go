@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coveredtool/covered"
@@ -20,8 +22,11 @@ import (
 // role as the API routes that do the same.
 func (s *Server) pageRoutes() []route {
 	v, o, a := auth.Viewer, auth.Operator, auth.Admin
+	c := &markCache{m: map[string]*markEntry{}}
 	return []route{
-		{"GET", "/{$}", v, false, s.overviewPage},
+		{"GET", "/{$}", v, false, func(w http.ResponseWriter, r *http.Request, p *principal) error {
+			return s.overviewPage(w, r, p, c)
+		}},
 		{"GET", "/assets", v, false, s.assetsPage},
 		{"GET", "/assets/{id}", v, false, s.assetPage},
 		{"GET", "/findings", v, false, s.findingsPage},
@@ -106,7 +111,7 @@ func bars(labels []string, counts map[string]int, href func(string) string) []ba
 	for _, l := range labels {
 		n := counts[l]
 		b := bar{Label: l, N: n, Href: href(l)}
-		if most > 0 {
+		if n > 0 {
 			b.Pct = max(1, n*100/most)
 		}
 		out = append(out, b)
@@ -138,25 +143,82 @@ type staleSite struct {
 	LastRun store.Run
 }
 
-func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, p *principal) error {
-	ctx := r.Context()
-	counts, err := s.st.OpenFindingCounts(ctx)
+// markCache keeps figures that are costly to compute over a large
+// inventory (the overview's) while the store's change mark stays the same,
+// so that they are never stale. One request computes a missing or outdated
+// value while the others that want it wait.
+type markCache struct {
+	mu sync.Mutex
+	m  map[string]*markEntry
+}
+
+type markEntry struct {
+	mu   sync.Mutex
+	mark string
+	v    any
+}
+
+// maxCached bounds the cache; past it, it starts again empty.
+const maxCached = 1000
+
+func cached[T any](c *markCache, mark, key string, compute func() (T, error)) (T, error) {
+	c.mu.Lock()
+	e := c.m[key]
+	if e == nil {
+		if len(c.m) >= maxCached {
+			clear(c.m)
+		}
+		e = &markEntry{}
+		c.m[key] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.mark != mark || e.v == nil {
+		v, err := compute()
+		if err != nil {
+			return v, err
+		}
+		e.mark, e.v = mark, v
+	}
+	return e.v.(T), nil
+}
+
+// overviewPage shows the overview, computed again only when the store
+// changed or the day did.
+func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, p *principal, c *markCache) error {
+	mark, err := s.st.ChangeMark(r.Context())
 	if err != nil {
 		return err
+	}
+	d, err := cached(c, mark+" "+s.now().UTC().Format(time.DateOnly), "overview", func() (overviewData, error) {
+		return s.overview(r.Context())
+	})
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, p, http.StatusOK, "overview", "Overview", d)
+}
+
+// overview computes the overview's figures.
+func (s *Server) overview(ctx context.Context) (overviewData, error) {
+	var d overviewData
+	counts, err := s.st.OpenFindingCounts(ctx)
+	if err != nil {
+		return d, err
 	}
 	statuses, err := s.st.AssetStatusCounts(ctx)
 	if err != nil {
-		return err
+		return d, err
 	}
 	runs, err := s.st.Runs(ctx, store.RunFilter{})
 	if err != nil {
-		return err
+		return d, err
 	}
 	ranges, initialized, err := s.st.AllowedRanges(ctx)
 	if err != nil {
-		return err
+		return d, err
 	}
-	var d overviewData
 	entity, dtype, status := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, c := range counts {
 		d.OpenTotal += c.N
@@ -180,13 +242,13 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, p *princip
 		d.ByStatus[i].Class = "st-" + d.ByStatus[i].Label
 	}
 	if d.Trend, err = s.trend(ctx, runs); err != nil {
-		return err
+		return d, err
 	}
 	d.Runs = runs[:min(len(runs), 8)]
 	d.RangesSet = initialized
 	d.Gaps = gaps(ranges, runs)
 	d.StaleSites = staleSites(runs, s.now())
-	return s.page(w, r, p, http.StatusOK, "overview", "Overview", d)
+	return d, nil
 }
 
 const unknownType = "(device type unknown)"
@@ -204,10 +266,12 @@ const trendDays = 60
 // trendChart is the open-findings trend as an SVG polyline: one point per
 // day on which a run started, and today.
 type trendChart struct {
-	W, H, Max   int
-	Points      string
-	Dots        []trendDot
-	First, Last time.Time
+	W, H, Max         int
+	Left, Top, Bottom int // the plot area's edges; the y axis is left of Left
+	Points            string
+	Dots              []trendDot
+	Labels            bool // few enough points to print each value
+	First, Last       time.Time
 }
 
 type trendDot struct {
@@ -244,18 +308,18 @@ func (s *Server) trend(ctx context.Context, runs []store.Run) (*trendChart, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &trendChart{W: 640, H: 160, Max: 1, First: sorted[0], Last: sorted[len(sorted)-1]}
+	c := &trendChart{W: 640, H: 150, Left: 40, Top: 16, Bottom: 134, Max: 1, First: sorted[0], Last: sorted[len(sorted)-1]}
 	for _, n := range open {
 		c.Max = max(c.Max, n)
 	}
-	const pad = 8
+	c.Labels = len(sorted) <= 20
 	var pts []string
 	for i, d := range sorted {
-		x := pad
+		x := (c.Left + c.W) / 2 // one day: in the middle
 		if len(sorted) > 1 {
-			x = pad + i*(c.W-2*pad)/(len(sorted)-1)
+			x = c.Left + 10 + i*(c.W-c.Left-20)/(len(sorted)-1)
 		}
-		y := c.H - pad - open[i]*(c.H-2*pad)/c.Max
+		y := c.Bottom - open[i]*(c.Bottom-c.Top)/c.Max
 		c.Dots = append(c.Dots, trendDot{X: x, Y: y, Date: d, Open: open[i]})
 		pts = append(pts, fmt.Sprintf("%d,%d", x, y))
 	}
@@ -279,7 +343,7 @@ func gaps(ranges []netip.Prefix, runs []store.Run) []rangeGap {
 			continue
 		}
 		for _, t := range r.Scope {
-			if rg, err := parseTarget(strings.TrimSpace(t)); err == nil {
+			if rg, ok := scopeRange(strings.TrimSpace(t)); ok {
 				b.AddRange(rg)
 			}
 		}
@@ -318,4 +382,22 @@ func staleSites(runs []store.Run, now time.Time) []staleSite {
 	}
 	slices.SortFunc(out, func(a, b staleSite) int { return strings.Compare(a.Site, b.Site) })
 	return out
+}
+
+// scopeRange reads a run's scope entry: what parseTarget reads, and the
+// scanner's IPv4 shorthand that ranges the last octet (192.0.2.10-20).
+func scopeRange(tok string) (netipx.IPRange, bool) {
+	if rg, err := parseTarget(tok); err == nil {
+		return rg, true
+	}
+	left, right, ok := strings.Cut(tok, "-")
+	from, err := netip.ParseAddr(left)
+	n, nerr := strconv.Atoi(right)
+	if !ok || err != nil || nerr != nil || !from.Is4() || n < 0 || n > 255 {
+		return netipx.IPRange{}, false
+	}
+	b := from.As4()
+	b[3] = byte(n)
+	rg := netipx.IPRangeFrom(from, netip.AddrFrom4(b))
+	return rg, rg.IsValid()
 }

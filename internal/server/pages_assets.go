@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,7 +94,7 @@ func sortCols(path string, q url.Values, current string, cols ...string) []sortC
 		case "-" + key:
 			c.Dir = "descending"
 		}
-		c.Href = link(path, q, "sort", next, "offset", "")
+		c.Href = link(path, q, "sort", next, "offset", "", "after", "", "before", "")
 		out = append(out, c)
 	}
 	return out
@@ -100,10 +102,15 @@ func sortCols(path string, q url.Values, current string, cols ...string) []sortC
 
 func (s *Server) assetsPage(w http.ResponseWriter, r *http.Request, p *principal) error {
 	q := newQuery(r)
-	if q.str("sort") == "" {
-		q.v["sort"] = []string{string(store.SortStatus)} // covered first
-	}
 	f := assetFilter(q)
+	// The id order (the default) pages by key, as the API's after= does, so
+	// that a deep page costs what the first one costs; before= goes back.
+	// The other orders page by offset.
+	byKey := (f.Sort == "" || f.Sort == "id" || f.Sort == "-id") && f.Offset == 0
+	before := int64(q.int("before", 0, 0, 1<<62))
+	if before > 0 && (!byKey || f.After > 0) {
+		q.fail("before", "pages the id order only, without after or offset")
+	}
 	d := assetsData{Q: q.str("q"), Status: q.str("status"), Entity: q.str("entity"), DeviceType: q.str("device_type"),
 		Site: q.str("site"), Subnet: q.str("subnet"), Sort: q.str("sort"), Statuses: statusNames}
 	d.Cols = sortCols("/assets", q.v, d.Sort, "Asset", "id", "Address", "ip", "Status", "status", "Last seen", "last_seen")
@@ -112,14 +119,55 @@ func (s *Server) assetsPage(w http.ResponseWriter, r *http.Request, p *principal
 		return s.page(w, r, p, http.StatusBadRequest, "assets", "Assets", d)
 	}
 	var err error
-	if d.Items, err = s.st.Assets(r.Context(), f); err != nil {
+	if d.Total, err = s.counts.assets(r.Context(), s.st, f); err != nil { // as the API's, a few seconds old at most
 		return err
 	}
-	if d.Total, err = s.st.CountAssets(r.Context(), f); err != nil {
+	if byKey {
+		d.Items, d.Pager, err = s.assetsByKey(r.Context(), q.v, f, before, d.Total)
+	} else {
+		d.Items, err = s.st.Assets(r.Context(), f)
+		d.Pager = paging("/assets", q.v, f.Offset, f.Limit, len(d.Items), d.Total, false)
+	}
+	if err != nil {
 		return err
 	}
-	d.Pager = paging("/assets", q.v, f.Offset, f.Limit, len(d.Items), d.Total, false)
 	return s.page(w, r, p, http.StatusOK, "assets", "Assets", d)
+}
+
+// assetsByKey reads a page of assets in id order after f.After, or the
+// page before the asset id before, with the links to the pages around it.
+func (s *Server) assetsByKey(ctx context.Context, q url.Values, f store.AssetFilter, before int64, total int) ([]store.Asset, pager, error) {
+	var pg pager
+	lf := f
+	lf.Limit++ // one more tells whether the list goes on
+	if before > 0 {
+		lf.After, lf.Sort = before, "-id" // backwards, reversed below
+		if f.Sort == "-id" {
+			lf.Sort = "id"
+		}
+	}
+	items, err := s.st.Assets(ctx, lf)
+	if err != nil {
+		return nil, pg, err
+	}
+	more := len(items) > f.Limit
+	items = items[:min(len(items), f.Limit)]
+	if before > 0 {
+		slices.Reverse(items)
+	}
+	if n := len(items); n > 0 {
+		first, last := strconv.FormatInt(items[0].ID, 10), strconv.FormatInt(items[n-1].ID, 10)
+		if before > 0 && more || before == 0 && f.After > 0 {
+			pg.Prev = link("/assets", q, "before", first, "after", "")
+		}
+		if before == 0 && more || before > 0 {
+			pg.Next = link("/assets", q, "after", last, "before", "")
+		}
+		pg.Shown = fmt.Sprintf("%s of %s, #%s to #%s", plural(n, "asset"), num(total), first, last)
+	} else if before > 0 || f.After > 0 {
+		pg.Prev, pg.Shown = link("/assets", q, "before", "", "after", ""), "no more assets"
+	}
+	return items, pg, nil
 }
 
 // assetData is the asset page: the detail with each finding's history and

@@ -117,6 +117,9 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request, p *principal) 
 		d.Message, code = he.msg, he.code
 	case errors.Is(err, errNoPair):
 		d.Message = "No two complete runs over the same site and targets yet: choose the runs to compare."
+		if len(d.Runs) >= 2 {
+			d.From, d.To = d.Runs[1].ID, d.Runs[0].ID
+		}
 	case errors.Is(err, store.ErrNotFound):
 		d.Message, code = "No such run, or no complete earlier run over the same site and targets: choose the runs to compare.", http.StatusNotFound
 	case err != nil:

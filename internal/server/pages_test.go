@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,6 +226,20 @@ func TestPageContent(t *testing.T) {
 	h := newHarness(t)
 	run1, run2 := h.seed()
 	u := h.as(auth.Viewer)
+	// The overview's figures are kept between views: concurrent views
+	// share them.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			req, _ := http.NewRequest("GET", h.ts.URL+"/", nil)
+			if resp, err := u.c.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("concurrent overview: %v %v", resp, err)
+			} else {
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
 	_, page := u.get("/")
 	for _, want := range []string{"Huawei", "Hikvision", "router", "camera", "<polyline", "10.0.0.0/8", "never scanned", "#" + fmt.Sprint(run2)} {
 		if !strings.Contains(page, want) {
@@ -238,6 +253,38 @@ func TestPageContent(t *testing.T) {
 	_, page = u.get("/assets?status=not_covered")
 	if !strings.Contains(page, "10.7.0.3") || strings.Contains(page, "10.7.0.1<") {
 		t.Errorf("status filter: want the switch alone")
+	}
+	// The id order pages by key: forwards, and back from a later page.
+	_, page = u.get("/assets?limit=2")
+	if !strings.Contains(page, "2 assets of 3, #1 to #2") || !strings.Contains(page, `href="/assets?after=2&amp;limit=2" rel="next"`) || strings.Contains(page, `rel="prev"`) {
+		t.Errorf("first page of two: want 2 of 3 and a next link:\n%s", page)
+	}
+	_, page = u.get("/assets?after=2&limit=2")
+	if !strings.Contains(page, "1 asset of 3, #3 to #3") || !strings.Contains(page, `href="/assets?before=3&amp;limit=2" rel="prev"`) || strings.Contains(page, `rel="next"`) {
+		t.Errorf("second page of two: want the third asset and a previous link:\n%s", page)
+	}
+	_, page = u.get("/assets?before=3&limit=2")
+	if !strings.Contains(page, "2 assets of 3, #1 to #2") || strings.Contains(page, `rel="prev"`) || !strings.Contains(page, `rel="next"`) {
+		t.Errorf("back to the first page: want #1 to #2 and no previous link:\n%s", page)
+	}
+	_, page = u.get("/assets?sort=-id&limit=2&after=3")
+	if !strings.Contains(page, "2 assets of 3, #2 to #1") {
+		t.Errorf("the reversed id order after #3: want #2 then #1")
+	}
+	// Other orders page by offset.
+	_, page = u.get("/assets?limit=2&sort=ip")
+	if !strings.Contains(page, "1–2 of 3") || !strings.Contains(page, `href="/assets?limit=2&amp;offset=2&amp;sort=ip" rel="next"`) || strings.Contains(page, `rel="prev"`) {
+		t.Errorf("first page of two by address: want 1–2 of 3 and a next link:\n%s", page)
+	}
+	_, page = u.get("/assets?limit=2&sort=ip&offset=2")
+	if !strings.Contains(page, "3–3 of 3") || !strings.Contains(page, `rel="prev"`) || strings.Contains(page, `rel="next"`) || !strings.Contains(page, "10.7.0.3") {
+		t.Errorf("second page by address: want 3–3 of 3 and a previous link")
+	}
+	if !strings.Contains(page, `aria-sort="ascending"><a href="/assets?limit=2&amp;sort=-ip">Address ↑`) {
+		t.Errorf("the address column sorted ascending should link to the descending order")
+	}
+	if resp, _ := u.get("/assets?before=3&sort=ip"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("before= with another order: %d, want 400", resp.StatusCode)
 	}
 	resp, page := u.get("/assets?subnet=10.0.0.0/99")
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "parameter subnet") {
@@ -292,6 +339,10 @@ func TestRemediationForm(t *testing.T) {
 	}
 	id := fs[0].ID
 	op := h.as(auth.Operator)
+	openCount := regexp.MustCompile(`Open findings by covered entity <span class="count">(\d+)</span>`)
+	if _, page := op.get("/"); openCount.FindStringSubmatch(page)[1] != "2" {
+		t.Errorf("overview before: %v open findings, want 2", openCount.FindStringSubmatch(page))
+	}
 	back := fmt.Sprintf("/assets/%d#finding-%d", router, id)
 	form := url.Values{"state": {"replaced"}, "owner": {"net-team"}, "ticket": {"CHG-7"}, "due": {"2026-12-31"}, "notes": {""},
 		"reason": {""}, "expires": {""}, "reported": {""}, "follow_up": {""}, "comment": {"swapped for a Juniper"}, "back": {back}}
@@ -301,6 +352,9 @@ func TestRemediationForm(t *testing.T) {
 	}
 	if _, again := op.get(fmt.Sprintf("/assets/%d", router)); strings.Contains(again, "is now replaced") {
 		t.Error("the flash showed twice")
+	}
+	if _, page := op.get("/"); openCount.FindStringSubmatch(page)[1] != "1" {
+		t.Errorf("overview after the router was replaced: %v open findings, want 1 (a stale cache?)", openCount.FindStringSubmatch(page))
 	}
 	f, _ := h.st.Finding(context.Background(), id)
 	if f.Remediation.State != store.StateReplaced || f.Remediation.Owner != "net-team" || f.Remediation.Due.Format(time.DateOnly) != "2026-12-31" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	covered "github.com/coveredtool/covered"
@@ -189,6 +190,26 @@ func (s *Store) RecentAudit(ctx context.Context, n int) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("store: recent audit: %w", err)
 	}
 	return out, nil
+}
+
+// ChangeMark returns a value that changes whenever anything the dashboard
+// aggregates changes: assets, identifications, merges, remediation, runs
+// and their counts, and everything audited (settings such as the allowed
+// ranges). Equal marks mean equal aggregates, so a page can keep what it
+// computed until the mark moves. It costs a few index lookups.
+func (s *Store) ChangeMark(ctx context.Context) (string, error) {
+	v := make([]string, 9)
+	err := s.r.QueryRowContext(ctx, s.d.rebind(`SELECT
+		(SELECT coalesce(max(id), 0) FROM assets), (SELECT coalesce(max(id), 0) FROM identifications),
+		(SELECT coalesce(max(id), 0) FROM asset_merges), (SELECT coalesce(max(id), 0) FROM remediations),
+		(SELECT coalesce(max(id), 0) FROM audit_log), count(*), count(finished_at),
+		coalesce(sum(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0),
+		coalesce(sum(stored_observations + hosts + observations + failed), 0) FROM runs`)).
+		Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8])
+	if err != nil {
+		return "", fmt.Errorf("store: change mark: %w", err)
+	}
+	return strings.Join(v, ","), nil
 }
 
 // each runs a read and calls fn with the scanner of every row.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"net/netip"
 	"slices"
 	"testing"
 	"time"
@@ -15,12 +16,31 @@ import (
 func TestDashboardQueries(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
+		marks := map[string]string{}
+		mark := func(after string) {
+			t.Helper()
+			m, err := s.ChangeMark(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for what, seen := range marks {
+				if seen == m {
+					t.Errorf("change mark after %s equals the one after %s: %s", after, what, m)
+				}
+			}
+			marks[after] = m
+		}
+		mark("nothing")
+		if again, _ := s.ChangeMark(ctx); again != marks["nothing"] {
+			t.Errorf("change mark moved without a change: %s, then %s", marks["nothing"], again)
+		}
 		hosts := []host{{name: "10.6.0.1", ip: "10.6.0.1"}, {name: "10.6.0.2", ip: "10.6.0.2"}, {name: "10.6.0.3", ip: "10.6.0.3"}}
 		router := idOf("10.6.0.1", covered.StatusCovered, "Huawei", "Huawei")
 		router.DeviceType = "router"
 		camera := idOf("10.6.0.2", covered.StatusSuspected, "Hikvision", "Hikvision")
 		camera.DeviceType = "camera"
 		run1, _ := doScan(t, s, Run{}, hosts, []covered.Identification{router, camera, notCovered("10.6.0.3", "Cisco")})
+		mark("the first scan")
 
 		counts, err := s.OpenFindingCounts(ctx)
 		if err != nil {
@@ -47,6 +67,21 @@ func TestDashboardQueries(t *testing.T) {
 		if _, err := s.SetRemediation(ctx, cam.ID, RemediationChange{State: StateReplaced}, "alice"); err != nil {
 			t.Fatal(err)
 		}
+		mark("a remediation")
+		if err := s.SetAllowedRanges(ctx, []netip.Prefix{netip.MustParsePrefix("10.6.0.0/24")}, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		mark("new allowed ranges")
+		running := beginRun(t, s, Run{})
+		mark("a run begun")
+		if err := s.Ingest(ctx, running, hosts[2].obs(t0), nil); err != nil {
+			t.Fatal(err)
+		}
+		mark("observations of a running scan")
+		if _, err := s.FinishRun(ctx, running, RunComplete, RunCounts{Hosts: 1}); err != nil {
+			t.Fatal(err)
+		}
+		mark("a run finished")
 		hist, err := s.RemediationHistory(ctx, cam.ID)
 		if err != nil || len(hist) != 2 {
 			t.Fatalf("camera history = %+v, %v", hist, err)
