@@ -121,7 +121,7 @@ func run(dbPath string, n, clients int, dur time.Duration) error {
 		{"GET /api/v1/assets?status=covered&sort=-last_seen", func(r *rand.Rand) string {
 			return fmt.Sprintf("/api/v1/assets?status=covered&sort=-last_seen&limit=50&offset=%d", r.IntN(100)*50)
 		}, bearer},
-		{"GET /assets (page, 50 rows)", func(r *rand.Rand) string { return fmt.Sprintf("/assets?offset=%d", page(r)) }, cookie},
+		{"GET /assets (page, 50 rows, random page)", func(r *rand.Rand) string { return fmt.Sprintf("/assets?after=%d", page(r)) }, cookie},
 		{"GET / (overview)", func(*rand.Rand) string { return "/" }, cookie},
 	} {
 		if !strings.Contains(e.name, only) {

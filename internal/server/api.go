@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -361,7 +363,7 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, _ *principal) er
 }
 
 // diffRuns resolves the from/to parameters: both given, or only "to" (its
-// previous run), or neither (the last two runs).
+// previous run), or neither (the newest complete run and its previous one).
 func (s *Server) diffRuns(r *http.Request, q *query) (a, b int64, err error) {
 	a, b = q.id("from"), q.id("to")
 	if q.err != nil {
@@ -374,12 +376,31 @@ func (s *Server) diffRuns(r *http.Request, q *query) (a, b int64, err error) {
 	case a != 0:
 		return 0, 0, badRequest("parameter to: give the later run too")
 	default:
-		a, b, err = s.st.LastTwoRuns(r.Context(), q.str("site"), nil)
+		a, b, err = s.latestPair(r.Context())
 	}
-	if err == nil && (a == 0 || b == 0) {
-		err = &httpError{http.StatusNotFound, "no two runs to compare"}
+	if err == nil && (a == 0 || b == 0) || errors.Is(err, store.ErrNotFound) {
+		err = errNoPair
 	}
 	return a, b, err
+}
+
+// latestPair is the newest complete run that has an earlier run of the
+// same scope to compare with, and that run.
+func (s *Server) latestPair(ctx context.Context) (from, to int64, err error) {
+	runs, err := s.st.Runs(ctx, store.RunFilter{Status: store.RunComplete, Limit: 50})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, run := range runs {
+		prev, err := s.st.PreviousRun(ctx, run.ID)
+		if err == nil {
+			return prev, run.ID, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return 0, 0, err
+		}
+	}
+	return 0, 0, errNoPair
 }
 
 func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request, _ *principal) error {
@@ -598,11 +619,22 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request, p *princi
 	if b.Name != "" {
 		return badRequest("name: a user cannot be renamed")
 	}
+	u, err := s.updateUser(r, id, b, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewUser(u))
+	return nil
+}
+
+// updateUser checks and applies a change of role, password or disabled
+// (the API and the admin form).
+func (s *Server) updateUser(r *http.Request, id int64, b userBody, p *principal) (store.User, error) {
 	var c store.UserChange
 	if b.Role != nil {
 		role, err := auth.ParseRole(*b.Role)
 		if err != nil {
-			return badRequest("role: %v", err)
+			return store.User{}, badRequest("role: %v", err)
 		}
 		rs := string(role)
 		c.Role = &rs
@@ -610,20 +642,16 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request, p *princi
 	if b.Password != nil {
 		hash, err := auth.HashPassword(*b.Password)
 		if err != nil {
-			return badRequest("password: %v", err)
+			return store.User{}, badRequest("password: %v", err)
 		}
 		c.PasswordHash = &hash
 	}
 	c.Disabled = b.Disabled
 	u, err := s.st.UpdateUser(r.Context(), id, c, p.name)
-	if err != nil {
-		if isLastAdmin(err) {
-			return &httpError{http.StatusConflict, "this would leave no enabled administrator"}
-		}
-		return err
+	if isLastAdmin(err) {
+		err = &httpError{http.StatusConflict, "this would leave no enabled administrator"}
 	}
-	writeJSON(w, http.StatusOK, viewUser(u))
-	return nil
+	return u, err
 }
 
 // tokenView is an API token as listed: never its hash.

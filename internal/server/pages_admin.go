@@ -68,30 +68,20 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request, p *prin
 	if err != nil {
 		return err
 	}
-	var c store.UserChange
-	what := "changed"
+	var b userBody
+	what, refused := "changed", "User not changed"
 	switch r.PostFormValue("action") {
 	case "update":
-		role, err := auth.ParseRole(r.PostFormValue("role"))
-		if err != nil {
-			return s.done(w, r, "/admin#users", badRequest("role: %v", err), "User not changed", "")
-		}
-		rs, disabled := string(role), r.PostFormValue("disabled") == "on"
-		c.Role, c.Disabled = &rs, &disabled
+		role, disabled := r.PostFormValue("role"), r.PostFormValue("disabled") == "on"
+		b.Role, b.Disabled = &role, &disabled
 	case "password":
-		hash, err := auth.HashPassword(r.PostFormValue("password"))
-		if err != nil {
-			return s.done(w, r, "/admin#users", badRequest("password: %v", err), "Password not changed", "")
-		}
-		c.PasswordHash, what = &hash, "given a new password"
+		pw := r.PostFormValue("password")
+		b.Password, what, refused = &pw, "given a new password", "Password not changed"
 	default:
 		return badRequest("action: want update or password")
 	}
-	u, err := s.st.UpdateUser(r.Context(), id, c, p.name)
-	if isLastAdmin(err) {
-		err = &httpError{http.StatusConflict, "this would leave no enabled administrator"}
-	}
-	return s.done(w, r, "/admin#users", err, "User not changed", "User %s %s.", u.Name, what)
+	u, err := s.updateUser(r, id, b, p)
+	return s.done(w, r, "/admin#users", err, refused, "User %s %s.", u.Name, what)
 }
 
 // tokenData is the page that shows a new API token's secret, once.

@@ -71,7 +71,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, p *principal) e
 	return s.page(w, r, p, http.StatusOK, "run", "Run "+strconv.FormatInt(id, 10), d)
 }
 
-var errNoPair = errors.New("no two runs to compare")
+var errNoPair = &httpError{http.StatusNotFound, "no two runs to compare"}
 
 // diffData is the diff page: the form choosing two runs, and their diff.
 type diffData struct {
@@ -90,19 +90,7 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request, p *principal) 
 	code := http.StatusOK
 	q := newQuery(r)
 	if q.str("from") == "" && q.str("to") == "" {
-		// The newest complete run that has an earlier one to compare with.
-		err = errNoPair
-		for _, run := range d.Runs {
-			if run.Status != store.RunComplete {
-				continue
-			}
-			if prev, perr := s.st.PreviousRun(r.Context(), run.ID); perr == nil {
-				d.From, d.To, err = prev, run.ID, nil
-				break
-			} else if !errors.Is(perr, store.ErrNotFound) {
-				return perr
-			}
-		}
+		d.From, d.To, err = s.latestPair(r.Context())
 	} else {
 		d.From, d.To, err = s.diffRuns(r, q)
 	}
