@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -39,7 +40,17 @@ func main() {
 	dur := flag.Duration("duration", 20*time.Second, "load duration per endpoint")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the load to `FILE`")
 	flag.StringVar(&only, "only", "", "run the endpoints whose name contains `TEXT` only")
+	blockProfile := flag.String("blockprofile", "", "write a profile of where goroutines waited to `FILE`")
 	flag.Parse()
+	if *blockProfile != "" {
+		runtime.SetBlockProfileRate(int(time.Millisecond))
+		defer func() {
+			if f, err := os.Create(*blockProfile); err == nil {
+				pprof.Lookup("block").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err == nil {

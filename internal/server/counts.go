@@ -9,7 +9,7 @@ import (
 	"github.com/coveredtool/covered/internal/store"
 )
 
-// countTTL is how long a total of matching assets is reused. Counting reads
+// countTTL is how long a total of matching assets is fresh. Counting reads
 // every matching row (100,000 assets take tens of milliseconds on SQLite),
 // and a list's total a few seconds old is what a person paging through it
 // expects anyway; the items themselves are always read fresh.
@@ -18,15 +18,21 @@ const (
 	maxCountsCache = 1024
 )
 
-// countCache keeps recent asset totals by filter.
+// countCache keeps recent asset totals by filter. A stale total is served
+// while one request refreshes it, so that fifty clients paging the same
+// list do not all count at once when it expires; a total never seen is
+// counted by the first request while the others for it wait.
 type countCache struct {
 	mu sync.Mutex
-	m  map[string]countEntry
+	m  map[string]*countEntry
 }
 
 type countEntry struct {
-	n  int
-	at time.Time
+	n       int
+	at      time.Time
+	ready   chan struct{} // closed once n is known
+	err     error
+	pending bool // a refresh is running
 }
 
 func (c *countCache) assets(ctx context.Context, st *store.Store, f store.AssetFilter) (int, error) {
@@ -34,20 +40,48 @@ func (c *countCache) assets(ctx context.Context, st *store.Store, f store.AssetF
 	key := fmt.Sprintf("%+v", f)
 	now := time.Now()
 	c.mu.Lock()
-	e, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && now.Sub(e.at) < countTTL {
-		return e.n, nil
+	if c.m == nil || len(c.m) >= maxCountsCache {
+		c.m = map[string]*countEntry{}
 	}
-	n, err := st.CountAssets(ctx, f)
-	if err != nil {
-		return 0, err
+	e, ok := c.m[key]
+	switch {
+	case !ok:
+		e = &countEntry{ready: make(chan struct{}), pending: true}
+		c.m[key] = e
+		c.mu.Unlock()
+		e.n, e.err = st.CountAssets(ctx, f)
+		c.mu.Lock()
+		e.at, e.pending = time.Now(), false
+		if e.err != nil {
+			delete(c.m, key) // the next request tries again
+		}
+		c.mu.Unlock()
+		close(e.ready)
+		return e.n, e.err
+	case now.Sub(e.at) >= countTTL && !e.pending:
+		e.pending = true
+		go c.refresh(st, f, e)
+	}
+	c.mu.Unlock()
+	select {
+	case <-e.ready:
+	case <-ctx.Done():
+		return 0, ctx.Err()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxCountsCache {
-		c.m = map[string]countEntry{}
+	return e.n, e.err
+}
+
+// refresh recounts a stale entry in the background.
+func (c *countCache) refresh(st *store.Store, f store.AssetFilter, e *countEntry) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := st.CountAssets(ctx, f)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.pending = false
+	if err == nil {
+		e.n, e.at = n, time.Now()
 	}
-	c.m[key] = countEntry{n, now}
-	return n, nil
 }
