@@ -132,6 +132,7 @@ func assetFilter(q *query) store.AssetFilter {
 	f := store.AssetFilter{
 		Status: q.statuses("status"), Entity: q.str("entity"), Site: q.str("site"), DeviceType: q.str("device_type"),
 		Search: q.str("q"), SeenSince: q.time("seen_since"), SeenUntil: q.time("seen_until"),
+		FirstSince: q.time("first_seen_since"), FirstUntil: q.time("first_seen_until"),
 		Sort:  store.AssetSort(q.str("sort")),
 		Limit: q.int("limit", defaultLimit, 1, maxLimit), Offset: q.int("offset", 0, 0, 1<<31-1),
 		After: int64(q.int("after", 0, 0, 1<<62)),

@@ -61,12 +61,16 @@ var sortColumns = map[AssetSort]string{
 // AssetFilter selects assets; zero fields do not filter. Merged tombstones
 // are left out unless IncludeMerged.
 type AssetFilter struct {
-	Status     []covered.Status
-	Entity     string
-	Site       string
-	Subnet     netip.Prefix // on the last known address
-	SeenSince  time.Time
-	SeenUntil  time.Time
+	Status    []covered.Status
+	Entity    string
+	Site      string
+	Subnet    netip.Prefix // on the last known address
+	SeenSince time.Time    // last seen at or after
+	SeenUntil time.Time    // last seen at or before
+	// FirstSince and FirstUntil bound when the asset was first seen (new
+	// devices since an inquiry, say).
+	FirstSince time.Time
+	FirstUntil time.Time
 	DeviceType string
 	// Search matches a substring of the host, address, MAC, maker, brand,
 	// model, covered entity or site, ignoring case.
@@ -126,6 +130,12 @@ func (s *Store) assetWhere(f AssetFilter) ([]string, []any) {
 	}
 	if !f.SeenUntil.IsZero() {
 		where, args = append(where, "a.last_seen <= ?"), append(args, s.d.tv(f.SeenUntil))
+	}
+	if !f.FirstSince.IsZero() {
+		where, args = append(where, "a.first_seen >= ?"), append(args, s.d.tv(f.FirstSince))
+	}
+	if !f.FirstUntil.IsZero() {
+		where, args = append(where, "a.first_seen <= ?"), append(args, s.d.tv(f.FirstUntil))
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		// Substring match on what people search an inventory for, without

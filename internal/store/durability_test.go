@@ -221,6 +221,8 @@ func TestAssetFilters(t *testing.T) {
 			{"offset", AssetFilter{Offset: 3}, []string{"10.12.0.2"}},
 			{"seen since", AssetFilter{SeenSince: t0.Add(90 * time.Minute)}, []string{"10.12.0.2"}},
 			{"seen until", AssetFilter{SeenUntil: t0.Add(90 * time.Minute), Site: "hq"}, []string{"10.12.0.1", "10.12.1.1", "2001:db8::1"}},
+			{"first seen since", AssetFilter{FirstSince: t0.Add(90 * time.Minute)}, []string{"10.12.0.2"}},
+			{"first seen until", AssetFilter{FirstUntil: t0.Add(90 * time.Minute), Status: []covered.Status{covered.StatusCovered}}, []string{"10.12.0.1"}},
 		}
 		for _, tc := range cases {
 			got, err := s.Assets(ctx, tc.f)
