@@ -2,23 +2,12 @@ package accesslog
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
-
-// synthetic returns about size bytes of log lines from gen.
-func synthetic(size int, gen func(b *bytes.Buffer, i int)) []byte {
-	var b bytes.Buffer
-	b.Grow(size + 1024)
-	for i := 0; b.Len() < size; i++ {
-		gen(&b, i)
-	}
-	return b.Bytes()
-}
 
 // uas are 10,000 distinct User-Agents, as a large proxy log holds.
 var uas = func() []string {
@@ -36,33 +25,14 @@ var uas = func() []string {
 // is 100 MB/s per core.
 func BenchmarkRead(b *testing.B) {
 	const size = 50 << 20
-	inputs := []struct {
-		name, format string
-		data         []byte
-	}{
-		{"combined", "access-log", synthetic(size, func(b *bytes.Buffer, i int) {
+	importtest.BenchInputs(b, importer.Source{Name: "bench", Seen: seen},
+		importtest.Input{Name: "combined", Format: "access-log", Data: importtest.Synthetic(size, "", func(b *bytes.Buffer, i int) {
 			fmt.Fprintf(b, "10.0.%d.%d - - [27/Nov/2026:10:%02d:%02d +0000] \"GET /path/%d HTTP/1.1\" 200 %d \"https://portal.example/\" \"%s\"\n",
 				i%2000/250, i%250, i/60%60, i%60, i%977, i%5000, uas[i*7919%len(uas)])
 		})},
-		{"squid", "squid-log", synthetic(size, func(b *bytes.Buffer, i int) {
+		importtest.Input{Name: "squid", Format: "squid-log", Data: importtest.Synthetic(size, "", func(b *bytes.Buffer, i int) {
 			fmt.Fprintf(b, "%d.%03d %6d 10.0.%d.%d TCP_MISS/200 %d GET http://cdn.example.com/%d - HIER_DIRECT/93.184.216.34 text/html \"%s\"\n",
 				1732701600+i/100, i%1000, i%3000, i%2000/250, i%250, i%5000, i%977, uas[i*7919%len(uas)])
 		})},
-	}
-	for _, in := range inputs {
-		f, _ := importer.Lookup(in.format)
-		b.Run(in.name, func(b *testing.B) {
-			b.SetBytes(int64(len(in.data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				n := 0
-				err := f.Read(context.Background(), bytes.NewReader(in.data), importer.Source{Name: "bench", Seen: seen},
-					func(covered.Observation) error { n++; return nil },
-					func(e *importer.RecordError) { b.Fatal(e) })
-				if err != nil || n == 0 {
-					b.Fatalf("Read: %v, %d observations", err, n)
-				}
-			}
-		})
-	}
+	)
 }

@@ -2,22 +2,16 @@ package accesslog
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file.
 var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -37,87 +31,26 @@ var cases = []struct {
 	{"squid", "squid-log", "squid.log", 4, []int{7, 8, 9}},
 }
 
-// run reads data with the named format and returns its observations and
-// the bad records.
+// run reads data with the named format as the file name.
 func run(t testing.TB, format string, data []byte, name string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	f, ok := importer.Lookup(format)
-	if !ok {
-		t.Fatalf("format %q not registered", format)
-	}
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, importtest.Lookup(t, format), data, importer.Source{Name: name, Seen: seen})
 }
 
 func TestRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			obs, bad, err := run(t, tc.format, data, tc.file)
-			if err != nil {
-				t.Fatalf("Read: %v", err)
-			}
-			var lines []int
-			for _, e := range bad {
-				if e.File != tc.file {
-					t.Errorf("RecordError names file %q, want %q", e.File, tc.file)
-				}
-				lines = append(lines, e.Line)
-			}
-			if !slices.Equal(lines, tc.wantBad) {
-				t.Errorf("bad lines %v, want %v", lines, tc.wantBad)
-			}
+			obs, bad := importtest.ReadSample(t, importtest.Lookup(t, tc.format), tc.file, importer.Source{Seen: seen})
+			importtest.CheckBadLines(t, bad, tc.file, tc.wantBad)
 			if len(obs) != tc.wantObs {
 				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
 			}
 			for _, o := range obs {
-				if o.Source != "import:"+tc.format || o.Host == "" || o.Host != o.IP || o.Value == "" || o.Value == "-" || o.Seen.IsZero() {
+				if o.Host != o.IP || o.Value == "-" {
 					t.Errorf("incomplete observation %+v", o)
 				}
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q outside the vocabulary", o.Key)
-				}
 			}
-			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
 		})
-	}
-}
-
-// golden compares the observations (JSON Lines) and errors (one per line,
-// "bad: ...") with a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		fmt.Fprintf(&b, "bad: %v\n", e)
-	}
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
 	}
 }
 
@@ -166,14 +99,12 @@ func TestLine(t *testing.T) {
 			if len(bad) != 0 {
 				t.Fatalf("bad = %v", bad)
 			}
-			var got []string
 			for _, o := range obs {
-				got = append(got, o.Key+"="+o.Value)
 				if !o.Seen.Equal(tc.wantSeen) || o.Host != "10.0.0.1" {
 					t.Errorf("host %s seen %v, want 10.0.0.1 at %v", o.Host, o.Seen, tc.wantSeen)
 				}
 			}
-			if !slices.Equal(got, tc.want) {
+			if got := importtest.KeyValues(obs); !slices.Equal(got, tc.want) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
@@ -222,27 +153,12 @@ func TestDedupBound(t *testing.T) {
 
 // TestEmitError checks that an error from emit ends Read with that error.
 func TestEmitError(t *testing.T) {
-	stop := fmt.Errorf("stop")
 	for _, tc := range cases {
-		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, _ := importer.Lookup(tc.format)
-		err = f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.name, err)
-		}
+		importtest.StopsOnEmitError(t, importtest.Lookup(t, tc.format), importtest.Testdata(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }
 
 // TestCanceled checks that Read honours its context.
 func TestCanceled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	err := combinedFormat{}.Read(ctx, bytes.NewReader([]byte("x\n")), importer.Source{}, func(covered.Observation) error { return nil }, func(*importer.RecordError) {})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Read = %v, want context.Canceled", err)
-	}
+	importtest.StopsWhenCanceled(t, combinedFormat{}, []byte("x\n"), importer.Source{})
 }

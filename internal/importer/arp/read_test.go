@@ -2,14 +2,8 @@ package arp
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -17,9 +11,8 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file.
 var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -40,87 +33,21 @@ var cases = []struct {
 	{"cisco-mac-table", "cisco-arp", "cisco-mac-table.txt", 3, []int{11, 13}},
 }
 
-// run reads file with the named format and returns its observations and
-// the bad records.
+// run reads data with the named format as the file name.
 func run(t testing.TB, format string, data []byte, name string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	f, ok := importer.Lookup(format)
-	if !ok {
-		t.Fatalf("format %q not registered", format)
-	}
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, importtest.Lookup(t, format), data, importer.Source{Name: name, Seen: seen})
 }
 
 func TestRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			obs, bad, err := run(t, tc.format, data, tc.file)
-			if err != nil {
-				t.Fatalf("Read: %v", err)
-			}
-			var lines []int
-			for _, e := range bad {
-				if e.File != tc.file {
-					t.Errorf("RecordError names file %q, want %q", e.File, tc.file)
-				}
-				lines = append(lines, e.Line)
-			}
-			if !slices.Equal(lines, tc.wantBad) {
-				t.Errorf("bad lines %v, want %v", lines, tc.wantBad)
-			}
+			obs, bad := importtest.ReadSample(t, importtest.Lookup(t, tc.format), tc.file, importer.Source{Seen: seen})
+			importtest.CheckBadLines(t, bad, tc.file, tc.wantBad)
 			if len(obs) != tc.wantObs {
 				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
 			}
-			for _, o := range obs {
-				if o.Source != "import:"+tc.format || o.Host == "" || o.Value == "" || o.Seen.IsZero() {
-					t.Errorf("incomplete observation %+v", o)
-				}
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q outside the vocabulary", o.Key)
-				}
-			}
-			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
 		})
-	}
-}
-
-// golden compares the observations (JSON Lines) and errors (one per line,
-// "bad: ...") with a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		fmt.Fprintf(&b, "bad: %v\n", e)
-	}
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
 	}
 }
 
@@ -152,17 +79,7 @@ func TestLongLine(t *testing.T) {
 
 // TestEmitError checks that an error from emit ends Read with that error.
 func TestEmitError(t *testing.T) {
-	stop := fmt.Errorf("stop")
 	for _, tc := range cases {
-		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, _ := importer.Lookup(tc.format)
-		err = f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.name, err)
-		}
+		importtest.StopsOnEmitError(t, importtest.Lookup(t, tc.format), importtest.Testdata(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }

@@ -1,14 +1,10 @@
 package dhcp
 
 import (
-	"bytes"
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // FuzzRead feeds every format of the package the same bytes: Read must not
@@ -16,38 +12,11 @@ import (
 // needs more than 8 bytes per observation it yields.
 func FuzzRead(f *testing.F) {
 	for _, tc := range cases {
-		b, err := os.ReadFile(filepath.Join("testdata", tc.file))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(importtest.Testdata(f, tc.file))
 	}
 	f.Add([]byte("lease 1.2.3.4 { hardware ethernet 00:e0:fc:00:00:01; } }"))
 	f.Add([]byte("Jan  1 00:00:00 dnsmasq-dhcp[1]: 1 requested options: 1,2,3,"))
-	formats := []importer.Format{dhcpdFormat{}, keaFormat{}, dnsmasqFormat{}, windowsFormat{}}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, format := range formats {
-			format.Detect(data)
-			n := 0
-			err := format.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: "fuzz", Seen: seen},
-				func(o covered.Observation) error {
-					n++
-					if o.Host == "" || o.Value == "" {
-						t.Errorf("%s: empty host or value: %+v", format.Name(), o)
-					}
-					return nil
-				},
-				func(e *importer.RecordError) {
-					if e.Line < 1 {
-						t.Errorf("%s: line %d", format.Name(), e.Line)
-					}
-				})
-			if err != nil {
-				t.Errorf("%s: Read: %v", format.Name(), err)
-			}
-			if n > len(data)/8+1 {
-				t.Errorf("%s: %d observations from %d bytes", format.Name(), n, len(data))
-			}
-		}
+		importtest.FuzzRead(t, data, importtest.Fuzz{Src: importer.Source{Seen: seen}, PerObs: 8}, dhcpdFormat{}, keaFormat{}, dnsmasqFormat{}, windowsFormat{})
 	})
 }

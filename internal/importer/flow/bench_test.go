@@ -2,12 +2,11 @@ package flow
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // benchFlows is the number of flows of each synthetic file: about 67 MB of
@@ -54,18 +53,8 @@ func BenchmarkRead(b *testing.B) {
 	for _, f := range []importer.Format{nfdumpFormat{}, vpcFormat{}} {
 		data := benchData(f.Name())
 		b.Run(f.Name(), func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
 			src := importer.Source{Name: "bench", Seen: seen, Options: importer.Options{Networks: nets}}
-			for b.Loop() {
-				n := 0
-				err := f.Read(context.Background(), bytes.NewReader(data), src,
-					func(covered.Observation) error { n++; return nil },
-					func(e *importer.RecordError) { b.Fatal(e) })
-				if err != nil || n == 0 {
-					b.Fatalf("Read: %v, %d observations", err, n)
-				}
-			}
+			importtest.Bench(b, f, data, src)
 			b.ReportMetric(float64(benchFlows)*float64(b.N)/b.Elapsed().Seconds(), "flows/s")
 		})
 	}

@@ -3,13 +3,9 @@ package flow
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,10 +15,9 @@ import (
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/asn"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 	"github.com/coveredtool/covered/internal/importer/textfile"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file.
 var seen = time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC)
@@ -84,88 +79,53 @@ func formatNamed(name string) importer.Format {
 
 func run(t testing.TB, f importer.Format, data []byte, name string, nets importer.NetworkLookup) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	src := importer.Source{Name: name, Seen: seen, Options: importer.Options{Networks: nets}}
-	err := f.Read(context.Background(), bytes.NewReader(data), src,
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, f, data, importer.Source{Name: name, Seen: seen, Options: importer.Options{Networks: nets}})
 }
 
 func TestRead(t *testing.T) {
 	nets := networks(t)
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			obs, bad, err := run(t, formatNamed(tc.format), data, tc.file, nets)
+			obs, bad, err := run(t, formatNamed(tc.format), importtest.Testdata(t, tc.file), tc.file, nets)
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
-			var lines []int
-			for _, e := range bad {
-				if e.File != tc.file {
-					t.Errorf("RecordError names file %q, want %q", e.File, tc.file)
-				}
-				lines = append(lines, e.Line)
-			}
-			if !slices.Equal(lines, tc.wantBad) {
-				t.Errorf("bad lines %v, want %v", lines, tc.wantBad)
-			}
+			importtest.CheckBadLines(t, bad, tc.file, tc.wantBad)
 			if len(obs) != tc.wantObs {
 				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
 			}
+			importtest.CheckObs(t, tc.format, obs)
 			for _, o := range obs {
-				if o.Source != "import:"+tc.format || o.Key != "flow.remote_asn" || o.Host == "" || o.Host != o.IP ||
-					!strings.HasPrefix(o.Value, "AS") || o.Path == "" || o.Seen.IsZero() {
+				if o.Key != "flow.remote_asn" || o.Host != o.IP || !strings.HasPrefix(o.Value, "AS") || o.Path == "" {
 					t.Errorf("incomplete observation %+v", o)
-				}
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q outside the vocabulary", o.Key)
 				}
 				if (o.Port != 0) != (o.Transport != "") {
 					t.Errorf("port %d with transport %q", o.Port, o.Transport)
 				}
 			}
-			golden(t, filepath.Join("testdata", strings.TrimSuffix(tc.file, ".gz")+".golden"), obs, bad, tc.file)
+			golden(t, tc.file, obs, bad)
 		})
 	}
 }
 
-// golden compares obs and bad with path. The .gz sample shares the plain
-// file's golden: its errors are written with the plain file's name.
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError, file string) {
+// golden compares obs and bad with the sample's golden file. The .gz
+// sample shares the plain file's golden: its errors are written with the
+// plain file's name, and it is compared with the file even under -update.
+func golden(t *testing.T, file string, obs []covered.Observation, bad []*importer.RecordError) {
 	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		e := *e
-		e.File = strings.TrimSuffix(e.File, ".gz")
-		fmt.Fprintf(&b, "bad: %v\n", &e)
-	}
-	if *update && !strings.HasSuffix(file, ".gz") {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	plain := strings.TrimSuffix(file, ".gz")
+	path := filepath.Join("testdata", plain+".golden")
+	if plain == file {
+		importtest.Golden(t, path, obs, bad)
 		return
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
+	renamed := make([]*importer.RecordError, len(bad))
+	for i, e := range bad {
+		e := *e
+		e.File = strings.TrimSuffix(e.File, ".gz")
+		renamed[i] = &e
 	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
-	}
+	importtest.SameAsGolden(t, path, obs, renamed)
 }
 
 func TestNoNetworks(t *testing.T) {
@@ -339,29 +299,16 @@ func TestGzip(t *testing.T) {
 }
 
 func TestEmitError(t *testing.T) {
-	stop := errors.New("stop")
+	nets := networks(t)
 	for _, tc := range cases {
-		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		src := importer.Source{Name: tc.file, Seen: seen, Options: importer.Options{Networks: networks(t)}}
-		err = formatNamed(tc.format).Read(context.Background(), bytes.NewReader(data), src,
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.file, err)
-		}
+		src := importer.Source{Name: tc.file, Seen: seen, Options: importer.Options{Networks: nets}}
+		importtest.StopsOnEmitError(t, formatNamed(tc.format), importtest.Testdata(t, tc.file), src)
 	}
 }
 
 func TestCanceled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	src := importer.Source{Options: importer.Options{Networks: networks(t)}}
 	for _, f := range []importer.Format{nfdumpFormat{}, vpcFormat{}} {
-		err := f.Read(ctx, strings.NewReader("x\n"), src, func(covered.Observation) error { return nil }, func(*importer.RecordError) {})
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("%s: Read = %v, want context.Canceled", f.Name(), err)
-		}
+		importtest.StopsWhenCanceled(t, f, []byte("x\n"), src)
 	}
 }

@@ -2,12 +2,11 @@ package inventory
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // intuneCSV returns about size bytes of an Intune-like device export and
@@ -32,18 +31,7 @@ func intuneCSV(size int) ([]byte, int) {
 // file, so rows/s says more.
 func BenchmarkRead(b *testing.B) {
 	read := func(b *testing.B, format string, data []byte, rows int) {
-		f, _ := importer.Lookup(format)
-		b.SetBytes(int64(len(data)))
-		b.ReportAllocs()
-		for b.Loop() {
-			n := 0
-			err := f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: "bench", Seen: seen},
-				func(covered.Observation) error { n++; return nil },
-				func(e *importer.RecordError) { b.Fatal(e) })
-			if err != nil || n == 0 {
-				b.Fatalf("Read: %v, %d observations", err, n)
-			}
-		}
+		importtest.Bench(b, importtest.Lookup(b, format), data, importer.Source{Name: "bench", Seen: seen})
 		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	}
 	b.Run("csv", func(b *testing.B) {

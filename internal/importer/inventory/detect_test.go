@@ -3,62 +3,14 @@ package inventory
 import (
 	"archive/zip"
 	"bytes"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
-// head is what Detect sees of a file.
-func head(b []byte) []byte { return b[:min(len(b), importer.HeadSize)] }
-
-// TestDetectTestdata runs Detect on every sample of every importer format
-// in the repository: the CSV format claims its own samples and nothing
-// else (a DHCP lease CSV has MAC and hostname columns too), the workbook
-// format claims none of them.
-func TestDetectTestdata(t *testing.T) {
-	var files []string
-	dirs, err := filepath.Glob("../*/testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				return err
-			case d.IsDir() && d.Name() == "fuzz":
-				return filepath.SkipDir // fuzzers' corpora, not samples
-			case d.Type().IsRegular():
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if len(files) < 20 {
-		t.Fatalf("only %d sample files found", len(files))
-	}
-	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		own := strings.HasPrefix(path, "../inventory/") && !strings.HasSuffix(path, ".golden")
-		if got := (csvFormat{}).Detect(head(data)); got != own {
-			t.Errorf("inventory-csv Detect(%s) = %v, want %v", path, got, own)
-		}
-		if (xlsxFormat{}).Detect(head(data)) {
-			t.Errorf("inventory-xlsx Detect(%s) = true", path)
-		}
-	}
-}
-
+// TestDetect checks both formats on inputs written here;
+// TestDetectTestdata (formats_test.go) on every importer's samples.
 func TestDetect(t *testing.T) {
 	var other bytes.Buffer
 	zw := zip.NewWriter(&other)
@@ -84,10 +36,10 @@ func TestDetect(t *testing.T) {
 		{"binary", []byte("Model,Serial\x00number\n"), false, false},
 		{"empty", nil, false, false},
 	} {
-		if got := (csvFormat{}).Detect(head(tc.head)); got != tc.csv {
+		if got := (csvFormat{}).Detect(importtest.Head(tc.head)); got != tc.csv {
 			t.Errorf("%s: inventory-csv Detect = %v, want %v", tc.name, got, tc.csv)
 		}
-		if got := (xlsxFormat{}).Detect(head(tc.head)); got != tc.xlsx {
+		if got := (xlsxFormat{}).Detect(importtest.Head(tc.head)); got != tc.xlsx {
 			t.Errorf("%s: inventory-xlsx Detect = %v, want %v", tc.name, got, tc.xlsx)
 		}
 	}

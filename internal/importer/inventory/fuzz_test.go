@@ -1,12 +1,10 @@
 package inventory
 
 import (
-	"bytes"
-	"context"
 	"testing"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // FuzzRead feeds the CSV format arbitrary bytes: Read must not panic, the
@@ -22,29 +20,9 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("Name,Model,Serial\n\"a\nb\",\"x\"\"y\"z,\"unclosed\n"))
 	f.Add([]byte("\ufeffDevice name;Wi-Fi MAC;IMEI\nn;00e0fc123456, 00e0fc123457;490154203237518\n"))
 	f.Add([]byte("sn\tip\tmac\n1\t::1\t0\n"))
-	format := csvFormat{}
+	c := importtest.Fuzz{Src: importer.Source{Seen: seen}, PerObs: 2, ReadErr: func(_ []byte, n int, _ error) bool { return n == 0 }}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		format.Detect(head(data))
-		n := 0
-		err := format.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: "fuzz", Seen: seen},
-			func(o covered.Observation) error {
-				n++
-				if o.Host == "" || o.Value == "" {
-					t.Errorf("empty host or value: %+v", o)
-				}
-				return nil
-			},
-			func(e *importer.RecordError) {
-				if e.Line < 1 {
-					t.Errorf("line %d: %v", e.Line, e)
-				}
-			})
-		if err != nil && n > 0 {
-			t.Errorf("Read failed after %d observations: %v", n, err)
-		}
-		if n > len(data)/2+1 {
-			t.Errorf("%d observations from %d bytes", n, len(data))
-		}
+		importtest.FuzzRead(t, data, c, csvFormat{})
 	})
 }
 
@@ -54,20 +32,8 @@ func FuzzRead(f *testing.F) {
 func FuzzReadWorkbook(f *testing.F) {
 	f.Add(lansweeperWorkbook(f))
 	f.Add(workbook(f, []sheet{{"S", map[int][]any{1: {"Name", "Model", "Mac"}, 3: {"a", "b", "00e0fc123456"}}}}))
-	format := xlsxFormat{}
+	c := importtest.Fuzz{Src: importer.Source{Seen: seen}, ReadErr: func([]byte, int, error) bool { return true }}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		format.Detect(head(data))
-		_ = format.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: "fuzz", Seen: seen},
-			func(o covered.Observation) error {
-				if o.Host == "" || o.Value == "" {
-					t.Errorf("empty host or value: %+v", o)
-				}
-				return nil
-			},
-			func(e *importer.RecordError) {
-				if e.Line < 1 {
-					t.Errorf("line %d: %v", e.Line, e)
-				}
-			})
+		importtest.FuzzRead(t, data, c, xlsxFormat{})
 	})
 }

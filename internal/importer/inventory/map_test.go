@@ -3,6 +3,8 @@ package inventory
 import (
 	"slices"
 	"testing"
+
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // TestMap checks --map (importer.Options.Columns): it names columns
@@ -36,11 +38,7 @@ func TestMap(t *testing.T) {
 			if err != nil || len(bad) > 0 {
 				t.Fatalf("Read: %v, bad %v", err, bad)
 			}
-			var got []string
-			for _, o := range obs {
-				got = append(got, o.Key+"="+o.Value)
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := importtest.KeyValues(obs); !slices.Equal(got, tc.want) {
 				t.Errorf("observations %q, want %q", got, tc.want)
 			}
 		})

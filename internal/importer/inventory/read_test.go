@@ -1,13 +1,8 @@
 package inventory
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,10 +11,9 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 	"github.com/coveredtool/covered/internal/importer/textfile"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file.
 var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -51,27 +45,14 @@ func input(t testing.TB, file string) []byte {
 	if file == "lansweeper.xlsx" {
 		return lansweeperWorkbook(t)
 	}
-	data, err := os.ReadFile(filepath.Join("testdata", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return importtest.Testdata(t, file)
 }
 
-// run reads data with the named format and returns its observations and
-// the bad records.
+// run reads data with the named format as the file name, with cols as
+// --map.
 func run(t testing.TB, format string, data []byte, name string, cols map[string]string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	f, ok := importer.Lookup(format)
-	if !ok {
-		t.Fatalf("format %q not registered", format)
-	}
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen, Options: importer.Options{Columns: cols}},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, importtest.Lookup(t, format), data, importer.Source{Name: name, Seen: seen, Options: importer.Options{Columns: cols}})
 }
 
 func TestRead(t *testing.T) {
@@ -81,71 +62,21 @@ func TestRead(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
-			var lines []int
-			for _, e := range bad {
-				if e.File != tc.file {
-					t.Errorf("RecordError names file %q, want %q", e.File, tc.file)
-				}
-				lines = append(lines, e.Line)
-			}
-			if !slices.Equal(lines, tc.wantBad) {
-				t.Errorf("bad lines %v, want %v", lines, tc.wantBad)
-			}
+			importtest.CheckBadLines(t, bad, tc.file, tc.wantBad)
 			if len(obs) != tc.wantObs {
 				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
 			}
-			checkObs(t, tc.format, obs)
-			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
+			importtest.CheckObs(t, tc.format, obs)
+			for _, o := range obs {
+				if !o.Seen.Equal(seen) {
+					t.Errorf("observation %+v not seen at the file's time", o)
+				}
+				if o.IP != "" && o.Host != o.IP {
+					t.Errorf("host %q is not the row's IP %q", o.Host, o.IP)
+				}
+			}
+			importtest.Golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
 		})
-	}
-}
-
-// checkObs checks what every observation of a format must hold: keys from
-// the vocabulary, the source, the file's time, and the same IP and MAC on
-// every observation of one host.
-func checkObs(t *testing.T, format string, obs []covered.Observation) {
-	t.Helper()
-	for _, o := range obs {
-		if o.Source != "import:"+format || o.Host == "" || o.Value == "" || !o.Seen.Equal(seen) {
-			t.Errorf("incomplete observation %+v", o)
-		}
-		if _, ok := covered.Keys[o.Key]; !ok {
-			t.Errorf("key %q outside the vocabulary", o.Key)
-		}
-		if o.IP != "" && o.Host != o.IP {
-			t.Errorf("host %q is not the row's IP %q", o.Host, o.IP)
-		}
-	}
-}
-
-// golden compares the observations (JSON Lines) and errors (one per line,
-// "bad: ...") with a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		fmt.Fprintf(&b, "bad: %v\n", e)
-	}
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
 	}
 }
 
@@ -323,28 +254,15 @@ func TestReadErrors(t *testing.T) {
 
 // TestEmitError checks that an error from emit ends Read with that error.
 func TestEmitError(t *testing.T) {
-	stop := errors.New("stop")
 	for _, tc := range cases {
-		f, _ := importer.Lookup(tc.format)
-		err := f.Read(context.Background(), bytes.NewReader(input(t, tc.file)), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.name, err)
-		}
+		importtest.StopsOnEmitError(t, importtest.Lookup(t, tc.format), input(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }
 
 // TestCancel checks that a cancelled context ends Read.
 func TestCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	for _, tc := range cases {
-		f, _ := importer.Lookup(tc.format)
-		err := f.Read(ctx, bytes.NewReader(input(t, tc.file)), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return nil }, func(*importer.RecordError) {})
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("%s: Read = %v, want context.Canceled", tc.name, err)
-		}
+		importtest.StopsWhenCanceled(t, importtest.Lookup(t, tc.format), input(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }
 

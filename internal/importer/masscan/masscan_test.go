@@ -1,12 +1,8 @@
 package masscan_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,36 +11,16 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
-	_ "github.com/coveredtool/covered/internal/importer/accesslog"
-	_ "github.com/coveredtool/covered/internal/importer/arp"
-	_ "github.com/coveredtool/covered/internal/importer/dhcp"
+	_ "github.com/coveredtool/covered/internal/importer/all"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 	"github.com/coveredtool/covered/internal/importer/masscan"
-	_ "github.com/coveredtool/covered/internal/importer/nmapxml"
-	_ "github.com/coveredtool/covered/internal/importer/observations"
-	_ "github.com/coveredtool/covered/internal/importer/zeek"
-	_ "github.com/coveredtool/covered/internal/importer/zgrab2"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var fileSeen = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func read(t testing.TB, f importer.Format, input string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := f.Read(context.Background(), strings.NewReader(input), importer.Source{Name: "in", Seen: fileSeen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
-}
-
-func lines(obs []covered.Observation) []string {
-	var out []string
-	for _, o := range obs {
-		out = append(out, fmt.Sprintf("%s %s %d/%s=%q", o.Host, o.Key, o.Port, o.Transport, o.Value))
-	}
-	return out
+	return importtest.Run(t, f, []byte(input), importer.Source{Name: "in", Seen: fileSeen})
 }
 
 // TestDetect tries every registered format on this package's samples and
@@ -52,57 +28,16 @@ func lines(obs []covered.Observation) []string {
 // own files, and nmap-xml (which steps aside for scanner="masscan") does
 // not claim masscan's XML.
 func TestDetect(t *testing.T) {
-	want := map[string]string{
-		"testdata/scan.json":          "masscan-json",
-		"testdata/scan.xml":           "masscan-xml",
-		"../nmapxml/testdata/lab.xml": "nmap-xml",
-	}
-	var files []string
-	for _, dir := range []string{"testdata", "../accesslog/testdata", "../arp/testdata", "../dhcp/testdata", "../nmapxml/testdata", "../zeek/testdata", "../zgrab2/testdata"} {
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range ents {
-			if !strings.HasSuffix(e.Name(), ".golden") {
-				files = append(files, filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	samples := map[string][]byte{
-		"observations": []byte(`{"host":"10.1.2.3","key":"ssh.banner","value":"SSH-2.0-HUAWEI-1.5"}` + "\n"),
-		"nmap":         []byte("<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner=\"nmap\" start=\"1\">\n"),
-		"json array":   []byte(`[{"host":"a"}]`),
-		"empty":        nil,
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(b) > importer.HeadSize {
-			b = b[:importer.HeadSize]
-		}
-		samples[f] = b
-	}
-	for _, ex := range []importer.Format{masscan.JSONFormat{}, masscan.XMLFormat{}} {
-		samples["example "+ex.Name()] = []byte(ex.Example())
-		want["example "+ex.Name()] = map[string]string{"masscan-json": "masscan-json", "masscan-xml": "masscan-xml"}[ex.Name()]
-	}
-	for name, head := range samples {
-		var got []string
-		for _, f := range importer.Detect(head) {
-			got = append(got, f.Name())
-		}
-		mine := masscan.JSONFormat{}.Detect(head) || masscan.XMLFormat{}.Detect(head)
-		if w, ok := want[name]; ok {
-			if strings.Join(got, ",") != w {
-				t.Errorf("Detect(%s) = %v, want [%s]", name, got, w)
-			}
-		} else if mine {
-			t.Errorf("masscan claims %s (Detect: %v)", name, got)
-		}
-	}
+	importtest.DetectTestdata(t, importtest.Detect{
+		Formats: []string{"masscan-json", "masscan-xml"},
+		Own: map[string]string{
+			"scan.json": "masscan-json",
+			"scan.xml":  "masscan-xml",
+		},
+		Extra: map[string]importtest.Sample{
+			"nmap": {Data: "<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner=\"nmap\" start=\"1\">\n", Want: "nmap-xml"},
+		},
+	})
 }
 
 func TestGolden(t *testing.T) {
@@ -114,39 +49,17 @@ func TestGolden(t *testing.T) {
 		{"scan.xml", masscan.XMLFormat{}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
-			in, err := os.ReadFile(filepath.Join("testdata", tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			obs, bad, err := read(t, tt.f, string(in))
+			obs, bad, err := read(t, tt.f, string(importtest.Testdata(t, tt.file)))
 			if err != nil || len(bad) > 0 {
 				t.Fatalf("err %v bad %v", err, bad)
 			}
-			var buf bytes.Buffer
+			importtest.CheckObs(t, tt.f.Name(), obs)
 			for _, o := range obs {
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q not in the vocabulary", o.Key)
-				}
-				if o.Source != "import:"+tt.f.Name() || o.Seen.Equal(fileSeen) {
-					t.Errorf("source/seen %+v", o)
-				}
-				b, _ := json.Marshal(o)
-				buf.Write(b)
-				buf.WriteByte('\n')
-			}
-			golden := filepath.Join("testdata", tt.file+".golden")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
+				if o.Seen.Equal(fileSeen) {
+					t.Errorf("seen %+v", o)
 				}
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("observations differ from %s (run with -update and review the diff):\n%s", golden, buf.String())
-			}
+			importtest.Golden(t, filepath.Join("testdata", tt.file+".golden"), obs, nil)
 		})
 	}
 }
@@ -154,7 +67,7 @@ func TestGolden(t *testing.T) {
 func TestMapping(t *testing.T) {
 	in, _ := os.ReadFile(filepath.Join("testdata", "scan.json"))
 	obs, _, _ := read(t, masscan.JSONFormat{}, string(in))
-	got := strings.Join(lines(obs), "\n")
+	got := strings.Join(importtest.Lines(obs), "\n")
 	for _, w := range []string{
 		`192.168.1.64 port.open 80/tcp="tcp/80"`,
 		`192.168.1.64 http.response 80/tcp="HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Hikvision-Webs\r\nContent-Length: 480\r\n\r\n"`,
@@ -174,7 +87,7 @@ func TestMapping(t *testing.T) {
 	}
 	xin, _ := os.ReadFile(filepath.Join("testdata", "scan.xml"))
 	obs, _, _ = read(t, masscan.XMLFormat{}, string(xin))
-	got = strings.Join(lines(obs), "\n")
+	got = strings.Join(importtest.Lines(obs), "\n")
 	for _, w := range []string{
 		`192.168.1.64 http.response 80/tcp="HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Hikvision-Webs\r\n\r\n"`,
 		`192.168.1.1 telnet.banner 23/tcp="\r\nF660 login: "`,
@@ -231,7 +144,7 @@ func TestBadRecordsJSON(t *testing.T) {
 		}
 	}
 	if len(obs) != 2 || obs[0].Host != "10.0.0.1" || obs[1].Host != "10.0.0.4" {
-		t.Errorf("observations %v", lines(obs))
+		t.Errorf("observations %v", importtest.Lines(obs))
 	}
 }
 
@@ -268,7 +181,7 @@ func TestBadRecordsXML(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("bad records\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if g := strings.Join(lines(obs), "\n"); g != `10.0.0.1 port.open 80/tcp="tcp/80"`+"\n"+`10.0.0.5 port.open 8000/tcp="tcp/8000"`+"\n"+`10.0.0.6 port.open 80/tcp="tcp/80"` {
+	if g := strings.Join(importtest.Lines(obs), "\n"); g != `10.0.0.1 port.open 80/tcp="tcp/80"`+"\n"+`10.0.0.5 port.open 8000/tcp="tcp/8000"`+"\n"+`10.0.0.6 port.open 80/tcp="tcp/80"` {
 		t.Errorf("observations\n%s", g)
 	}
 	if _, _, err := read(t, masscan.XMLFormat{}, "hello\n"); err == nil || !strings.Contains(err.Error(), "not masscan XML output") {
@@ -294,7 +207,7 @@ func TestExamples(t *testing.T) {
 		if err != nil || len(bad) > 0 {
 			t.Fatalf("%s: err %v bad %v", f.Name(), err, bad)
 		}
-		if g := strings.Join(lines(obs), "\n"); g != `10.1.2.3 port.open 22/tcp="tcp/22"`+"\n"+`10.1.2.3 ssh.banner 22/tcp="SSH-2.0-HUAWEI-1.5"` {
+		if g := strings.Join(importtest.Lines(obs), "\n"); g != `10.1.2.3 port.open 22/tcp="tcp/22"`+"\n"+`10.1.2.3 ssh.banner 22/tcp="SSH-2.0-HUAWEI-1.5"` {
 			t.Errorf("%s: %s", f.Name(), g)
 		}
 	}
@@ -304,17 +217,8 @@ func FuzzRead(f *testing.F) {
 	f.Add(masscan.JSONFormat{}.Example())
 	f.Add(masscan.XMLFormat{}.Example())
 	f.Add("<host>\n<host>\n</host>\n{\"ip\":\"::1\",\"ports\":[{\"port\":1,\"proto\":\"tcp\",\"service\":{\"name\":\"x\",\"banner\":\"\\\\x4\"}}]}")
+	c := importtest.Fuzz{Src: importer.Source{Name: "in", Seen: fileSeen}, PerObs: 8, ReadErr: func([]byte, int, error) bool { return true }}
 	f.Fuzz(func(t *testing.T, in string) {
-		for _, fm := range []importer.Format{masscan.JSONFormat{}, masscan.XMLFormat{}} {
-			obs, _, _ := read(t, fm, in)
-			if len(obs) > len(in)/8+1 {
-				t.Fatalf("%d observations from %d bytes", len(obs), len(in))
-			}
-			for _, o := range obs {
-				if o.Host == "" || o.Key == "" || o.Value == "" || o.Source != "import:"+fm.Name() {
-					t.Fatalf("bad observation %+v", o)
-				}
-			}
-		}
+		importtest.FuzzRead(t, []byte(in), c, masscan.JSONFormat{}, masscan.XMLFormat{})
 	})
 }

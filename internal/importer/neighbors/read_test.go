@@ -2,13 +2,8 @@ package neighbors
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,10 +11,9 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 	"github.com/coveredtool/covered/internal/importer/textfile"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file.
 var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -58,33 +52,16 @@ var cases = []struct {
 		}},
 }
 
-// run reads data with the named format and returns its observations and
-// the bad records.
+// run reads data with the named format as the file name.
 func run(t testing.TB, format string, data []byte, name string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	f, ok := importer.Lookup(format)
-	if !ok {
-		t.Fatalf("format %q not registered", format)
-	}
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, importtest.Lookup(t, format), data, importer.Source{Name: name, Seen: seen})
 }
 
 func TestRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			obs, bad, err := run(t, tc.format, data, tc.file)
-			if err != nil {
-				t.Fatalf("Read: %v", err)
-			}
+			obs, bad := importtest.ReadSample(t, importtest.Lookup(t, tc.format), tc.file, importer.Source{Seen: seen})
 			var got []string
 			for _, e := range bad {
 				got = append(got, e.Error())
@@ -97,52 +74,17 @@ func TestRead(t *testing.T) {
 				if len(hosts) == 0 || hosts[len(hosts)-1] != o.Host {
 					hosts = append(hosts, o.Host)
 				}
-				if o.Source != "import:"+tc.format || o.Value == "" || !o.Seen.Equal(seen) {
-					t.Errorf("incomplete observation %+v", o)
+				if !o.Seen.Equal(seen) {
+					t.Errorf("observation %+v not seen at the file's time", o)
 				}
 				if o.Host != o.IP && o.Host != o.MAC && o.IP != "" {
 					t.Errorf("Host %q is neither the IP nor the MAC of %+v", o.Host, o)
-				}
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q outside the vocabulary", o.Key)
 				}
 			}
 			if !slices.Equal(hosts, tc.wantHosts) {
 				t.Errorf("hosts %q, want %q", hosts, tc.wantHosts)
 			}
-			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
 		})
-	}
-}
-
-// golden compares the observations (JSON Lines) and errors (one per line,
-// "bad: ...") with a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		fmt.Fprintf(&b, "bad: %v\n", e)
-	}
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
 	}
 }
 
@@ -183,11 +125,7 @@ func TestValues(t *testing.T) {
 			if err != nil || len(bad) != 0 {
 				t.Fatalf("Read = %v, bad %v", err, bad)
 			}
-			var got []string
-			for _, o := range obs {
-				got = append(got, o.Key+"="+o.Value)
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := importtest.KeyValues(obs); !slices.Equal(got, tc.want) {
 				t.Errorf("got %q\nwant %q", got, tc.want)
 			}
 		})
@@ -223,31 +161,15 @@ func TestLongLine(t *testing.T) {
 
 // TestEmitError checks that an error from emit ends Read with that error.
 func TestEmitError(t *testing.T) {
-	stop := fmt.Errorf("stop")
 	for _, tc := range cases {
-		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, _ := importer.Lookup(tc.format)
-		err = f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.name, err)
-		}
+		importtest.StopsOnEmitError(t, importtest.Lookup(t, tc.format), importtest.Testdata(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }
 
-// TestExample checks that each format's --list example is its own: claimed
-// by its Detect and read without a bad record.
+// TestExample checks that each format reads its --list example without a
+// bad record; TestDetect that it claims it.
 func TestExample(t *testing.T) {
 	for _, f := range []importer.Format{cdpFormat{}, lldpFormat{}} {
-		if !f.Detect([]byte(f.Example())) {
-			t.Errorf("%s: Detect(Example()) = false", f.Name())
-		}
-		obs, bad, err := run(t, f.Name(), []byte(f.Example()), "example")
-		if err != nil || len(bad) != 0 || len(obs) == 0 {
-			t.Errorf("%s: Read(Example()) = %d observations, bad %v, %v", f.Name(), len(obs), bad, err)
-		}
+		importtest.ReadsExample(t, f, importer.Source{Name: "example", Seen: seen})
 	}
 }

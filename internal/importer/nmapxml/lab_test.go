@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,14 +17,13 @@ import (
 	"github.com/coveredtool/covered/internal/fingerprint"
 	"github.com/coveredtool/covered/internal/identify"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 	"github.com/coveredtool/covered/internal/importer/nmapxml"
 	"github.com/coveredtool/covered/internal/oui"
 	"github.com/coveredtool/covered/internal/pen"
 	"github.com/coveredtool/covered/internal/policy"
 	"github.com/coveredtool/covered/internal/useragent"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/lab.golden.jsonl")
 
 // readLab reads testdata/lab.xml: `nmap -sV -sC -n -Pn -p
 // 21,22,23,80,443,554,8000,8080,37777 -oX` against `covered lab --base
@@ -74,28 +72,7 @@ func TestLabGolden(t *testing.T) {
 			t.Errorf("no %s observation", k)
 		}
 	}
-	var buf bytes.Buffer
-	for _, o := range obs {
-		b, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
-	}
-	golden := filepath.Join("testdata", "lab.golden.jsonl")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("observations differ from %s (run with -update and review the diff)", golden)
-	}
+	importtest.Golden(t, filepath.Join("testdata", "lab.golden.jsonl"), obs, nil)
 	// A few known devices, spelled out.
 	has := func(host, key, value string) {
 		t.Helper()

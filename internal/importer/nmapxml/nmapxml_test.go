@@ -10,19 +10,17 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // read runs the format over input and collects what it reports.
 func read(t testing.TB, input string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	src := importer.Source{Name: "in.xml", Seen: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	err := Format{}.Read(context.Background(), strings.NewReader(input), src,
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, Format{}, []byte(input), testSrc)
 }
+
+// testSrc is the Source the tests read with.
+var testSrc = importer.Source{Name: "in.xml", Seen: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 
 // hostXML is a small well-formed host on one line.
 func hostXML(ip string) string {
@@ -72,10 +70,7 @@ func TestExampleReads(t *testing.T) {
 	if err != nil || len(bad) > 0 {
 		t.Fatalf("err %v, bad %v", err, bad)
 	}
-	var got []string
-	for _, o := range obs {
-		got = append(got, o.Key+"="+o.Value)
-	}
+	got := importtest.KeyValues(obs)
 	want := "mac=00:E0:FC:01:02:03 hostname=sw1.example.net port.open=tcp/22 nmap.service=Huawei VRP sshd (protocol 2.0) nmap.cpe=cpe:/o:huawei:vrp"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
@@ -256,10 +251,7 @@ func TestOS(t *testing.T) {
 <osmatch name="Linux 2.6.32" accuracy="88"><osclass><cpe>cpe:/o:linux:linux_kernel:2.6.32</cpe></osclass></osmatch>
 </os></host></nmaprun>`
 	obs, _, _ := read(t, in)
-	var got []string
-	for _, o := range obs {
-		got = append(got, o.Key+"="+o.Value)
-	}
+	got := importtest.KeyValues(obs)
 	want := "nmap.cpe=cpe:/o:huawei:vrp:8.100 nmap.cpe=cpe:/o:huawei:vrp:5.160 nmap.os=Huawei VRP 8.100"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got %s\nwant %s", strings.Join(got, " "), want)
@@ -276,15 +268,8 @@ func FuzzRead(f *testing.F) {
 	f.Add(head + hostXML("10.0.0.1")[:90])
 	f.Add("<nmaprun><host><address addr=\"::1\" addrtype=\"ipv6\"/><os><osmatch name=\"x\" accuracy=\"99\"/></os></host>")
 	f.Add("\x00<host \n<host><host>")
+	c := importtest.Fuzz{Src: testSrc, PerObs: maxObsPerByte, ReadErr: func([]byte, int, error) bool { return true }}
 	f.Fuzz(func(t *testing.T, in string) {
-		obs, _, _ := read(t, in)
-		if len(obs) > len(in)/maxObsPerByte+1 {
-			t.Fatalf("%d observations from %d bytes", len(obs), len(in))
-		}
-		for _, o := range obs {
-			if o.Host == "" || o.Key == "" || o.Value == "" || o.Source != "import:nmap-xml" {
-				t.Fatalf("bad observation %+v", o)
-			}
-		}
+		importtest.FuzzRead(t, []byte(in), c, Format{})
 	})
 }

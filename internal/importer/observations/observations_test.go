@@ -1,13 +1,12 @@
 package observations
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 func TestDetect(t *testing.T) {
@@ -34,15 +33,11 @@ func TestRead(t *testing.T) {
 not json
 {"host":"b","key":"mac","value":"00:e0:fc:12:34:56","seen":"2026-01-02T03:04:05Z"}
 `
-	var got []covered.Observation
-	var bad []string
-	err := format{}.Read(context.Background(), strings.NewReader(in), importer.Source{Name: "f.jsonl", Seen: seen},
-		func(o covered.Observation) error { got = append(got, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e.Error()) })
+	got, bad, err := importtest.Run(t, format{}, []byte(in), importer.Source{Name: "f.jsonl", Seen: seen})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || len(bad) != 1 || !strings.HasPrefix(bad[0], "f.jsonl:2:") {
+	if len(got) != 2 || len(bad) != 1 || !strings.HasPrefix(bad[0].Error(), "f.jsonl:2:") {
 		t.Fatalf("got %d observations and errors %q", len(got), bad)
 	}
 	if got[0].Source != "scan" || !got[0].Seen.Equal(seen) {

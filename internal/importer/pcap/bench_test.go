@@ -2,7 +2,6 @@ package pcap
 
 import (
 	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -20,8 +19,8 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // capWriter builds an Ethernet capture of TCP and UDP conversations.
@@ -193,21 +192,10 @@ func BenchmarkRead(b *testing.B) {
 		data func() []byte
 	}{
 		{"generated", func() []byte { return benchCapture(64 << 20) }},
-		{"lab.pcap", func() []byte { return testdata(b, "lab.pcap") }},
+		{"lab.pcap", func() []byte { return importtest.Testdata(b, "lab.pcap") }},
 	} {
 		b.Run(in.name, func(b *testing.B) {
-			data := in.data()
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				n := 0
-				err := Format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: "bench", Seen: seen},
-					func(covered.Observation) error { n++; return nil },
-					func(e *importer.RecordError) { b.Fatal(e) })
-				if err != nil || n == 0 {
-					b.Fatalf("Read: %v, %d observations", err, n)
-				}
-			}
+			importtest.Bench(b, Format{}, in.data(), importer.Source{Name: "bench", Seen: seen})
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // records splits a little-endian classic pcap file into its header and
@@ -103,7 +104,7 @@ func firstOf(t testing.TB, bl [][]byte, typ uint32) int {
 // the exact report, that the facts before the damage are kept, and (for
 // damage that cannot be skipped) that reading stops there.
 func TestDamaged(t *testing.T) {
-	pcapHdr, recs := records(t, testdata(t, "lab.pcap"))
+	pcapHdr, recs := records(t, importtest.Testdata(t, "lab.pcap"))
 	classic := func(edit func(i int, r []byte) []byte) []byte {
 		out := bytes.Clone(pcapHdr)
 		for i, r := range recs {
@@ -111,7 +112,7 @@ func TestDamaged(t *testing.T) {
 		}
 		return out
 	}
-	ng := blocks(t, testdata(t, "lab.pcapng"))
+	ng := blocks(t, importtest.Testdata(t, "lab.pcapng"))
 	firstEPB := firstOf(t, ng, blockEnhanced)
 	mid := firstEPB + (len(ng)-firstEPB)/2
 	pcapng := func(edit func(i int, b []byte) []byte) []byte {
@@ -121,7 +122,7 @@ func TestDamaged(t *testing.T) {
 		}
 		return out
 	}
-	whole := testdata(t, "lab.pcap")
+	whole := importtest.Testdata(t, "lab.pcap")
 	le := binary.LittleEndian
 
 	tests := []struct {
@@ -385,7 +386,7 @@ func corruptGzip(t testing.TB, b []byte) []byte {
 // TestDetectHead checks Detect on heads shorter than a header and on the
 // magic numbers alone.
 func TestDetectHead(t *testing.T) {
-	lab := testdata(t, "lab.pcap")
+	lab := importtest.Testdata(t, "lab.pcap")
 	for _, tc := range []struct {
 		name string
 		head []byte
@@ -393,7 +394,7 @@ func TestDetectHead(t *testing.T) {
 	}{
 		{"pcap header", lab[:24], true},
 		{"pcap cut", lab[:23], false},
-		{"pcapng", testdata(t, "lab.pcapng")[:12], true},
+		{"pcapng", importtest.Testdata(t, "lab.pcapng")[:12], true},
 		{"pcapng without byte-order magic", append([]byte{0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0}, "abcd"...), false},
 		{"pcap version 1", append(append(bytes.Clone(lab[:4]), 1, 0), lab[6:24]...), false},
 		{"gzip pcap", gzipped(t, lab), true},

@@ -1,13 +1,11 @@
 package pcap
 
 import (
-	"bytes"
-	"context"
 	"encoding/binary"
 	"testing"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // FuzzRead feeds arbitrary bytes, seeded with the test captures and their
@@ -24,34 +22,14 @@ func FuzzRead(f *testing.F) {
 	// 150 KB per run and runs slowly. Their starts, cut where a record
 	// ends, hold every structure.
 	for _, tc := range cases {
-		f.Add(cut(testdata(f, tc.file), 8<<10))
+		f.Add(cut(importtest.Testdata(f, tc.file), 8<<10))
 	}
-	lab := testdata(f, "lab.pcap")
+	lab := importtest.Testdata(f, "lab.pcap")
 	f.Add(bigEndian(f, cut(lab, 8<<10)))
 	f.Add(gzipped(f, cut(lab, 4<<10)))
 	f.Add([]byte{0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1c, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		(Format{}).Detect(data)
-		n := 0
-		err := Format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: "fuzz", Seen: seen},
-			func(o covered.Observation) error {
-				n++
-				if o.Host == "" || o.Value == "" || o.Key == "" || o.Seen.IsZero() {
-					t.Errorf("incomplete observation %+v", o)
-				}
-				return nil
-			},
-			func(e *importer.RecordError) {
-				if e.Line < 1 {
-					t.Errorf("record number %d: %v", e.Line, e)
-				}
-			})
-		if err != nil {
-			t.Errorf("Read: %v", err)
-		}
-		if n > len(data)/8+1 {
-			t.Errorf("%d observations from %d bytes", n, len(data))
-		}
+		importtest.FuzzRead(t, data, importtest.Fuzz{Src: importer.Source{Seen: seen}, PerObs: 8, Timed: true}, Format{})
 	})
 }
 

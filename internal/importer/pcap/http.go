@@ -3,12 +3,12 @@ package pcap
 import (
 	"bytes"
 	"compress/gzip"
-	"html"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/coveredtool/covered/internal/probe/httpprobe"
 	"github.com/coveredtool/covered/internal/probe/wire"
 )
 
@@ -18,8 +18,6 @@ const (
 	// maxPrefix is the body prefix kept in http.response, as the HTTP
 	// probe keeps it.
 	maxPrefix = 4 << 10
-	// maxTitle caps http.title, as the HTTP probe does.
-	maxTitle = 512
 )
 
 // message is one HTTP, RTSP or SIP message found in a stream.
@@ -54,7 +52,7 @@ func splitMessages(b []byte, noBody func(n int, m *message) bool) []message {
 	var out []message
 	for len(out) < maxMessages {
 		b = bytes.TrimLeft(b, "\r\n") // keep-alive CRLFs between SIP messages
-		end := headerEnd(b)
+		end := httpprobe.HeaderEnd(b)
 		if end < 0 {
 			return out
 		}
@@ -90,21 +88,6 @@ func splitMessages(b []byte, noBody func(n int, m *message) bool) []message {
 	return out
 }
 
-// headerEnd returns the index just past the blank line ending the header
-// block at the start of b ("\r\n\r\n", or "\n\n" as lenient servers
-// send), or -1.
-func headerEnd(b []byte) int {
-	crlf := bytes.Index(b, []byte("\r\n\r\n"))
-	lf := bytes.Index(b, []byte("\n\n"))
-	switch {
-	case crlf < 0 && lf < 0:
-		return -1
-	case lf < 0 || (crlf >= 0 && crlf < lf):
-		return crlf + 4
-	}
-	return lf + 2
-}
-
 func isChunked(te []string) bool {
 	for _, v := range te {
 		if strings.Contains(strings.ToLower(v), "chunked") {
@@ -133,7 +116,7 @@ func dechunk(b []byte) (body, rest []byte) {
 		}
 		if n == 0 {
 			// Trailer fields, then the blank line.
-			if end := headerEnd(append([]byte("\r\n"), after...)); end >= 0 {
+			if end := httpprobe.HeaderEnd(append([]byte("\r\n"), after...)); end >= 0 {
 				return body, after[end-2:]
 			}
 			return body, nil
@@ -174,33 +157,6 @@ func decoded(m *message, limit int) []byte {
 	return out[:n]
 }
 
-// title returns the text of the first <title> element of body, entities
-// decoded and white space collapsed, as the HTTP probe reports it.
-func title(body []byte) string {
-	start := indexFold(body, "<title", 0)
-	for start >= 0 {
-		next := start + len("<title")
-		if next < len(body) && (body[next] == '>' || body[next] == '/' || isSpace(body[next])) {
-			break
-		}
-		start = indexFold(body, "<title", next) // "<titlebar>" is no title
-	}
-	if start < 0 {
-		return ""
-	}
-	open := bytes.IndexByte(body[start:], '>')
-	if open < 0 {
-		return ""
-	}
-	text := body[start+open+1:]
-	end := indexFold(text, "</title", 0)
-	if end < 0 {
-		return ""
-	}
-	text = text[:min(end, maxTitle)]
-	return strings.Join(strings.Fields(html.UnescapeString(string(text))), " ")
-}
-
 // indexFold is bytes.Index ignoring ASCII case from index from; needle is
 // lower case.
 func indexFold(b []byte, needle string, from int) int {
@@ -223,26 +179,20 @@ func indexFold(b []byte, needle string, from int) int {
 	return -1
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
-
-// subscriber matches the XML elements of mobile routers' device pages
-// (Huawei HiLink /api/device/information) that identify a SIM and its
-// subscriber rather than the device. The HTTP probe blanks them before a
-// body becomes evidence, and so does this importer: identifying a maker
-// needs none of them.
-var subscriber = regexp.MustCompile(`(?is)(<(Imsi|Iccid|Msisdn|PhoneNumber)>)[^<]{1,64}(</(?:Imsi|Iccid|Msisdn|PhoneNumber)>)`)
-
 // cookie matches the value of a Set-Cookie field. A capture holds the
 // sessions of the people on the network, which the probe never sees; an
 // inventory must not keep them. The cookie's name stays: rules match it
 // (Cisco's "webvpn").
 var cookie = regexp.MustCompile(`(?im)^(Set-Cookie:[ \t]*[^=\r\n]*=)[^;\r\n]*`)
 
-// redact blanks subscriber identifiers and cookie values in an
-// http.response value.
+// redact blanks subscriber identifiers (the elements of mobile routers'
+// device pages, Huawei HiLink /api/device/information, that identify a SIM
+// and its subscriber rather than the device), as the HTTP probe does, and
+// cookie values in an http.response value: identifying a maker needs none
+// of them.
 func redact(s string) string {
 	if strings.Contains(s, "<") {
-		s = subscriber.ReplaceAllString(s, "${1}REDACTED${3}")
+		s = httpprobe.RedactSubscriber(s)
 	}
 	if indexFold([]byte(s), "set-cookie:", 0) >= 0 {
 		s = cookie.ReplaceAllString(s, "${1}REDACTED")

@@ -11,6 +11,7 @@ import (
 	"github.com/coveredtool/covered/internal/classify"
 	"github.com/coveredtool/covered/internal/fingerprint"
 	"github.com/coveredtool/covered/internal/identify"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 	"github.com/coveredtool/covered/internal/oui"
 	"github.com/coveredtool/covered/internal/pen"
 	"github.com/coveredtool/covered/internal/policy"
@@ -32,7 +33,7 @@ func TestLabIdentify(t *testing.T) {
 		"127.0.0.1":         "",          // the scanner itself
 		"127.90.0.254":      "",          // the DHCP server: said nothing
 	}
-	sc := bufio.NewScanner(bytes.NewReader(testdata(t, "truth.jsonl")))
+	sc := bufio.NewScanner(bytes.NewReader(importtest.Testdata(t, "truth.jsonl")))
 	for sc.Scan() {
 		var tr struct {
 			Host          string `json:"host"`
@@ -54,7 +55,7 @@ func TestLabIdentify(t *testing.T) {
 	}
 	e := &identify.Engine{Rules: rules, OUI: oui.Builtin(), PEN: pen.Builtin(), UA: useragent.Default(), Lists: policy.Builtin()}
 	b := e.NewBatch()
-	obs, _ := read(t, testdata(t, "lab.pcap"), "lab.pcap")
+	obs, _ := read(t, importtest.Testdata(t, "lab.pcap"), "lab.pcap")
 	for _, o := range obs {
 		b.Add(o)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/coveredtool/covered"
+	"github.com/coveredtool/covered/internal/probe/httpprobe"
 )
 
 func TestStartKind(t *testing.T) {
@@ -95,12 +96,12 @@ func TestTitle(t *testing.T) {
 		{"<title>never closed", ""},
 		{"no title", ""},
 	} {
-		if got := title([]byte(tc.in)); got != tc.want {
-			t.Errorf("title(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := httpprobe.Title([]byte(tc.in)); got != tc.want {
+			t.Errorf("Title(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	if got := title([]byte("<title>" + strings.Repeat("a", 2*maxTitle) + "</title>")); len(got) != maxTitle {
-		t.Errorf("a long title gives %d bytes, want %d", len(got), maxTitle)
+	if got := httpprobe.Title([]byte("<title>" + strings.Repeat("a", 2*httpprobe.MaxTitle) + "</title>")); len(got) != httpprobe.MaxTitle {
+		t.Errorf("a long title gives %d bytes, want %d", len(got), httpprobe.MaxTitle)
 	}
 }
 

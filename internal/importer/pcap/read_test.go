@@ -1,22 +1,15 @@
 package pcap
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file; only packets
 // without a time of their own take it.
@@ -42,42 +35,23 @@ var cases = []struct {
 // read runs the format over data and returns what it emitted.
 func read(t testing.TB, data []byte, name string) ([]covered.Observation, []*importer.RecordError) {
 	t.Helper()
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := Format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
+	obs, bad, err := importtest.Run(t, Format{}, data, importer.Source{Name: name, Seen: seen})
 	if err != nil {
 		t.Fatalf("Read(%s): %v", name, err)
 	}
 	return obs, bad
 }
 
-func testdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			obs, bad := read(t, testdata(t, tc.file), tc.file)
+			obs, bad := importtest.ReadSample(t, Format{}, tc.file, importer.Source{Seen: seen})
 			if len(bad) != 0 {
 				t.Errorf("bad records in a sound capture: %v", bad)
 			}
 			keys := map[string]bool{}
 			for _, o := range obs {
 				keys[o.Key] = true
-				if o.Source != "import:pcap" || o.Host == "" || o.Value == "" || o.Seen.IsZero() {
-					t.Errorf("incomplete observation %+v", o)
-				}
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q outside the vocabulary", o.Key)
-				}
 				if (o.Port == 0) != (o.Transport == "") {
 					t.Errorf("port and transport disagree: %+v", o)
 				}
@@ -90,39 +64,7 @@ func TestRead(t *testing.T) {
 					t.Errorf("no %s observation", k)
 				}
 			}
-			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
 		})
-	}
-}
-
-// golden compares observations (JSON Lines) and errors ("bad: ...") with
-// a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		fmt.Fprintf(&b, "bad: %v\n", e)
-	}
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
 	}
 }
 
@@ -130,8 +72,8 @@ func golden(t *testing.T, path string, obs []covered.Observation, bad []*importe
 // must not: a routed packet's Ethernet source is the gateway's MAC, never
 // the remote host's.
 func TestSpotChecks(t *testing.T) {
-	lab, _ := read(t, testdata(t, "lab.pcap"), "lab.pcap")
-	synth, _ := read(t, testdata(t, "synthetic.pcapng"), "synthetic.pcapng")
+	lab, _ := read(t, importtest.Testdata(t, "lab.pcap"), "lab.pcap")
+	synth, _ := read(t, importtest.Testdata(t, "synthetic.pcapng"), "synthetic.pcapng")
 	has := func(obs []covered.Observation, host, key, value string, port int) {
 		t.Helper()
 		for _, o := range obs {
@@ -171,8 +113,8 @@ func TestSpotChecks(t *testing.T) {
 // TestFormatsAgree reads one session captured by tcpdump (pcap, µs) and
 // dumpcap (pcapng, ns): the facts must be the same.
 func TestFormatsAgree(t *testing.T) {
-	a, _ := read(t, testdata(t, "lab.pcap"), "lab.pcap")
-	b, _ := read(t, testdata(t, "lab.pcapng"), "lab.pcapng")
+	a, _ := read(t, importtest.Testdata(t, "lab.pcap"), "lab.pcap")
+	b, _ := read(t, importtest.Testdata(t, "lab.pcapng"), "lab.pcapng")
 	if len(a) != len(b) {
 		t.Fatalf("pcap gives %d observations, pcapng %d", len(a), len(b))
 	}
@@ -191,7 +133,7 @@ func TestFormatsAgree(t *testing.T) {
 // TestVariants rewrites lab.pcap as the other classic pcap flavours a
 // file can be: big-endian, nanosecond, gzip-compressed. Same facts.
 func TestVariants(t *testing.T) {
-	orig, ng := testdata(t, "lab.pcap"), testdata(t, "lab.pcapng")
+	orig, ng := importtest.Testdata(t, "lab.pcap"), importtest.Testdata(t, "lab.pcapng")
 	for _, v := range []struct {
 		name       string
 		data, from []byte
@@ -225,24 +167,13 @@ func TestVariants(t *testing.T) {
 
 // TestEmitError checks that an error from emit ends Read with that error.
 func TestEmitError(t *testing.T) {
-	stop := errors.New("stop")
 	for _, tc := range cases {
-		err := Format{}.Read(context.Background(), bytes.NewReader(testdata(t, tc.file)), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.file, err)
-		}
+		importtest.StopsOnEmitError(t, Format{}, importtest.Testdata(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }
 
 func TestCanceled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	err := Format{}.Read(ctx, bytes.NewReader(testdata(t, "lab.pcap")), importer.Source{Name: "lab.pcap"},
-		func(covered.Observation) error { return nil }, func(*importer.RecordError) {})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Read = %v, want context.Canceled", err)
-	}
+	importtest.StopsWhenCanceled(t, Format{}, importtest.Testdata(t, "lab.pcap"), importer.Source{Name: "lab.pcap"})
 }
 
 // TestReadError checks that a failing input (not a damaged file) ends Read

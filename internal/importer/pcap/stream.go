@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/netip"
 	"strings"
+
+	"github.com/coveredtool/covered/internal/probe/httpprobe"
 )
 
 // kind is what a TCP stream starts with.
@@ -206,7 +208,7 @@ func (r *reader) httpResponses(server netip.AddrPort, h *half, reqs []message) e
 				}
 			}
 		}
-		if err := add("http.title", title(body)); err != nil {
+		if err := add("http.title", httpprobe.Title(body)); err != nil {
 			return err
 		}
 	}

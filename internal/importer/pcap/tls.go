@@ -2,8 +2,9 @@ package pcap
 
 import (
 	"crypto/x509"
-	"math/big"
 	"net/netip"
+
+	"github.com/coveredtool/covered/internal/probe/tlsprobe"
 )
 
 // TLS handshake message types (RFC 5246 §7.4, RFC 8446 §4).
@@ -143,7 +144,7 @@ func (r *reader) certificate(server netip.AddrPort, b []byte, h *half) error {
 	for _, kv := range [...]struct{ key, val string }{
 		{"tls.cert.subject", cert.Subject.String()},
 		{"tls.cert.issuer", cert.Issuer.String()},
-		{"tls.cert.serial", serialHex(cert.SerialNumber)},
+		{"tls.cert.serial", tlsprobe.SerialHex(cert.SerialNumber)},
 	} {
 		f := svc
 		f.key, f.val = kv.key, kv.val
@@ -152,20 +153,4 @@ func (r *reader) certificate(server netip.AddrPort, b []byte, h *half) error {
 		}
 	}
 	return nil
-}
-
-// serialHex writes a serial number as the TLS probe does: lowercase hex of
-// its magnitude padded to whole bytes, "-" first when negative.
-func serialHex(n *big.Int) string {
-	if n == nil {
-		return ""
-	}
-	s := new(big.Int).Abs(n).Text(16)
-	if len(s)%2 == 1 {
-		s = "0" + s
-	}
-	if n.Sign() < 0 {
-		s = "-" + s
-	}
-	return s
 }

@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,9 +13,8 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file.
 var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -51,33 +47,16 @@ var cases = []struct {
 	}},
 }
 
-// run reads data with the named format and returns its observations and
-// the bad records.
+// run reads data with the named format as the file name.
 func run(t testing.TB, format string, data []byte, name string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	f, ok := importer.Lookup(format)
-	if !ok {
-		t.Fatalf("format %q not registered", format)
-	}
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, importtest.Lookup(t, format), data, importer.Source{Name: name, Seen: seen})
 }
 
 func TestRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			obs, bad, err := run(t, tc.format, data, tc.file)
-			if err != nil {
-				t.Fatalf("Read: %v", err)
-			}
+			obs, bad := importtest.ReadSample(t, importtest.Lookup(t, tc.format), tc.file, importer.Source{Seen: seen})
 			var got []string
 			for _, e := range bad {
 				got = append(got, e.Error())
@@ -89,49 +68,14 @@ func TestRead(t *testing.T) {
 				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
 			}
 			for _, o := range obs {
-				if o.Source != "import:"+tc.format || o.Host != tc.wantHost || o.Value == "" || o.Seen.IsZero() {
-					t.Errorf("incomplete observation %+v", o)
-				}
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q outside the vocabulary", o.Key)
+				if o.Host != tc.wantHost {
+					t.Errorf("host %q, want %q", o.Host, tc.wantHost)
 				}
 				if o.Key == "sbom.component" && !json.Valid([]byte(o.Value)) {
 					t.Errorf("sbom.component value is not JSON: %s", o.Value)
 				}
 			}
-			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
 		})
-	}
-}
-
-// golden compares the observations (JSON Lines) and errors (one per line,
-// "bad: ...") with a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		fmt.Fprintf(&b, "bad: %v\n", e)
-	}
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
 	}
 }
 
@@ -279,18 +223,8 @@ func TestValues(t *testing.T) {
 
 // TestEmitError checks that an error from emit ends Read with that error.
 func TestEmitError(t *testing.T) {
-	stop := fmt.Errorf("stop")
 	for _, tc := range cases {
-		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, _ := importer.Lookup(tc.format)
-		err = f.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.name, err)
-		}
+		importtest.StopsOnEmitError(t, importtest.Lookup(t, tc.format), importtest.Testdata(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }
 
@@ -356,16 +290,10 @@ func TestDocuments(t *testing.T) {
 	}
 }
 
-// TestExample checks that each format's --list example is its own: claimed
-// by its Detect and read without a bad record.
+// TestExample checks that each format reads its --list example without a
+// bad record; TestDetect that it claims it.
 func TestExample(t *testing.T) {
 	for _, f := range []importer.Format{cycloneFormat{}, spdxFormat{}} {
-		if !f.Detect([]byte(f.Example())) {
-			t.Errorf("%s: Detect(Example()) = false", f.Name())
-		}
-		obs, bad, err := run(t, f.Name(), []byte(f.Example()), "example")
-		if err != nil || len(bad) != 0 || len(obs) == 0 {
-			t.Errorf("%s: Read(Example()) = %d observations, bad %v, %v", f.Name(), len(obs), bad, err)
-		}
+		importtest.ReadsExample(t, f, importer.Source{Name: "example", Seen: seen})
 	}
 }

@@ -2,12 +2,11 @@ package zeek
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
 
 // BenchmarkRead reports MB/s on about 50 MB of a synthetic TSV http.log
@@ -19,16 +18,5 @@ func BenchmarkRead(b *testing.B) {
 		fmt.Fprintf(&buf, "%d.%06d\tC%d\t10.0.%d.%d\t%d\t93.184.216.34\t80\tGET\t/p/%d\tMozilla/5.0 (Linux; Android %d; X%d) AppleWebKit/537.36\t200\n",
 			1795773600+i/100, i%1000000, i, i%2000/250, i%250, 1024+i%60000, i%977, 9+i%6, i*7919%10000)
 	}
-	data := buf.Bytes()
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		n := 0
-		err := format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: "bench", Seen: seen},
-			func(covered.Observation) error { n++; return nil },
-			func(e *importer.RecordError) { b.Fatal(e) })
-		if err != nil || n == 0 {
-			b.Fatalf("Read: %v, %d observations", err, n)
-		}
-	}
+	importtest.Bench(b, format{}, buf.Bytes(), importer.Source{Name: "bench", Seen: seen})
 }

@@ -3,13 +3,9 @@ package zeek
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,9 +15,8 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // seen is the modification time the tests give every file.
 var seen = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -47,79 +42,26 @@ var cases = []struct {
 	{"zeek.json", 10, []int{9, 10, 11}},
 }
 
+// run reads data as the file name.
 func run(t testing.TB, data []byte, name string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: name, Seen: seen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
+	return importtest.Run(t, format{}, data, importer.Source{Name: name, Seen: seen})
 }
 
 func TestRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			obs, bad, err := run(t, data, tc.file)
-			if err != nil {
-				t.Fatalf("Read: %v", err)
-			}
-			var lines []int
-			for _, e := range bad {
-				if e.File != tc.file {
-					t.Errorf("RecordError names file %q, want %q", e.File, tc.file)
-				}
-				lines = append(lines, e.Line)
-			}
-			if !slices.Equal(lines, tc.wantBad) {
-				t.Errorf("bad lines %v, want %v", lines, tc.wantBad)
-			}
+			obs, bad := importtest.ReadSample(t, format{}, tc.file, importer.Source{Seen: seen})
+			importtest.CheckBadLines(t, bad, tc.file, tc.wantBad)
 			if len(obs) != tc.wantObs {
 				t.Errorf("%d observations, want %d", len(obs), tc.wantObs)
 			}
 			for _, o := range obs {
-				if o.Source != "import:zeek" || o.Host == "" || o.Value == "" || o.Value == "-" || o.Seen.IsZero() {
+				if o.Value == "-" {
 					t.Errorf("incomplete observation %+v", o)
 				}
-				if _, ok := covered.Keys[o.Key]; !ok {
-					t.Errorf("key %q outside the vocabulary", o.Key)
-				}
 			}
-			golden(t, filepath.Join("testdata", tc.file+".golden"), obs, bad)
 		})
-	}
-}
-
-func golden(t *testing.T, path string, obs []covered.Observation, bad []*importer.RecordError) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, o := range obs {
-		j, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	for _, e := range bad {
-		fmt.Fprintf(&b, "bad: %v\n", e)
-	}
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, b.String())
 	}
 }
 
@@ -158,14 +100,12 @@ func TestLine(t *testing.T) {
 			if len(bad) != 0 {
 				t.Fatalf("bad = %v", bad)
 			}
-			var got []string
 			for _, o := range obs {
-				got = append(got, o.Key+"="+o.Value)
 				if !o.Seen.Equal(tc.wantSeen) || o.Host != "10.0.0.1" || o.IP != "10.0.0.1" {
 					t.Errorf("host %s seen %v, want 10.0.0.1 at %v", o.Host, o.Seen, tc.wantSeen)
 				}
 			}
-			if !slices.Equal(got, tc.want) {
+			if got := importtest.KeyValues(obs); !slices.Equal(got, tc.want) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
@@ -208,27 +148,13 @@ func TestDedupBound(t *testing.T) {
 }
 
 func TestEmitError(t *testing.T) {
-	stop := fmt.Errorf("stop")
 	for _, tc := range cases {
-		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = format{}.Read(context.Background(), bytes.NewReader(data), importer.Source{Name: tc.file, Seen: seen},
-			func(covered.Observation) error { return stop }, func(*importer.RecordError) {})
-		if err != stop {
-			t.Errorf("%s: Read = %v, want the emit error", tc.file, err)
-		}
+		importtest.StopsOnEmitError(t, format{}, importtest.Testdata(t, tc.file), importer.Source{Name: tc.file, Seen: seen})
 	}
 }
 
 func TestCanceled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	err := format{}.Read(ctx, bytes.NewReader([]byte("x\n")), importer.Source{}, func(covered.Observation) error { return nil }, func(*importer.RecordError) {})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Read = %v, want context.Canceled", err)
-	}
+	importtest.StopsWhenCanceled(t, format{}, []byte("x\n"), importer.Source{})
 }
 
 // carriers is a network lookup for the conn.log test: documentation
@@ -250,16 +176,13 @@ func (carriers) LookupNetwork(a netip.Addr) (importer.Network, bool) {
 // local side of each flow with a carrier's network a flow.remote_asn
 // observation, once per remote address and port.
 func TestConn(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "conn.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := importtest.Testdata(t, "conn.log")
 	if obs, bad, err := run(t, data, "conn.log"); err != nil || len(obs) != 0 || len(bad) != 0 {
 		t.Fatalf("without networks: %d observations, bad %v, err %v; want none", len(obs), bad, err)
 	}
 	var obs []covered.Observation
 	var bad []int
-	err = format{}.Read(context.Background(), bytes.NewReader(data),
+	err := format{}.Read(context.Background(), bytes.NewReader(data),
 		importer.Source{Name: "conn.log", Seen: seen, Options: importer.Options{Networks: carriers{}}},
 		func(o covered.Observation) error { obs = append(obs, o); return nil },
 		func(e *importer.RecordError) { bad = append(bad, e.Line) })

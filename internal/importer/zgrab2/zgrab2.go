@@ -27,6 +27,7 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
+	"github.com/coveredtool/covered/internal/probe/tlsprobe"
 )
 
 // Name is the format's name and, after "import:", every observation's Source.
@@ -348,20 +349,14 @@ func (b *builder) tls(t *tlsLog) {
 }
 
 // serialHex writes zcrypto's decimal serial number as covered's
-// tls.cert.serial: lowercase hex of even length, "-" first if negative.
+// tls.cert.serial, as the TLS probe writes it (tlsprobe.SerialHex); "" when
+// it is no decimal number.
 func serialHex(dec string) string {
 	n, ok := new(big.Int).SetString(strings.TrimSpace(dec), 10)
 	if !ok {
 		return ""
 	}
-	s := new(big.Int).Abs(n).Text(16)
-	if len(s)%2 == 1 {
-		s = "0" + s
-	}
-	if n.Sign() < 0 {
-		s = "-" + s
-	}
-	return s
+	return tlsprobe.SerialHex(n)
 }
 
 // attrStart matches the start of an attribute in zcrypto's DN string: the

@@ -1,13 +1,9 @@
 package zgrab2_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,121 +11,44 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/importer"
-	_ "github.com/coveredtool/covered/internal/importer/accesslog"
-	_ "github.com/coveredtool/covered/internal/importer/arp"
-	_ "github.com/coveredtool/covered/internal/importer/dhcp"
-	_ "github.com/coveredtool/covered/internal/importer/masscan"
-	_ "github.com/coveredtool/covered/internal/importer/nmapxml"
-	_ "github.com/coveredtool/covered/internal/importer/observations"
-	_ "github.com/coveredtool/covered/internal/importer/zeek"
+	_ "github.com/coveredtool/covered/internal/importer/all"
+	"github.com/coveredtool/covered/internal/importer/importtest"
 	"github.com/coveredtool/covered/internal/importer/zgrab2"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var fileSeen = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func read(t testing.TB, input string) ([]covered.Observation, []*importer.RecordError, error) {
 	t.Helper()
-	var obs []covered.Observation
-	var bad []*importer.RecordError
-	err := zgrab2.Format{}.Read(context.Background(), strings.NewReader(input), importer.Source{Name: "in", Seen: fileSeen},
-		func(o covered.Observation) error { obs = append(obs, o); return nil },
-		func(e *importer.RecordError) { bad = append(bad, e) })
-	return obs, bad, err
-}
-
-func lines(obs []covered.Observation) []string {
-	var out []string
-	for _, o := range obs {
-		out = append(out, fmt.Sprintf("%s %s %d/%s=%q", o.Host, o.Key, o.Port, o.Transport, o.Value))
-	}
-	return out
+	return importtest.Run(t, zgrab2.Format{}, []byte(input), importer.Source{Name: "in", Seen: fileSeen})
 }
 
 // TestDetect tries every registered format on this package's samples and
 // on every other importer's testdata: zgrab2 claims only its own files.
 func TestDetect(t *testing.T) {
-	want := map[string]string{
-		"testdata/scan.jsonl": "zgrab2",
-		"example":             "zgrab2",
-	}
-	samples := map[string][]byte{
-		"example":      []byte(zgrab2.Format{}.Example()),
-		"observations": []byte(`{"host":"10.1.2.3","key":"ssh.banner","value":"SSH-2.0-HUAWEI-1.5"}` + "\n"),
-		"masscan-json": []byte(`{   "ip": "10.0.0.1",   "timestamp": "1", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] }`),
-		"other json":   []byte(`{"ip":"10.0.0.1","data":[1,2]}`),
-		"empty":        nil,
-	}
-	for _, dir := range []string{"testdata", "../accesslog/testdata", "../arp/testdata", "../dhcp/testdata", "../nmapxml/testdata", "../zeek/testdata", "../masscan/testdata"} {
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range ents {
-			if strings.HasSuffix(e.Name(), ".golden") {
-				continue
-			}
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(b) > importer.HeadSize {
-				b = b[:importer.HeadSize]
-			}
-			samples[filepath.Join(dir, e.Name())] = b
-		}
-	}
-	for name, head := range samples {
-		var got []string
-		for _, f := range importer.Detect(head) {
-			got = append(got, f.Name())
-		}
-		if w, ok := want[name]; ok {
-			if strings.Join(got, ",") != w {
-				t.Errorf("Detect(%s) = %v, want [%s]", name, got, w)
-			}
-		} else if (zgrab2.Format{}).Detect(head) {
-			t.Errorf("zgrab2 claims %s (Detect: %v)", name, got)
-		}
-	}
+	importtest.DetectTestdata(t, importtest.Detect{
+		Formats: []string{"zgrab2"},
+		Own:     map[string]string{"scan.jsonl": "zgrab2"},
+		Extra: map[string]importtest.Sample{
+			"masscan-json": {Data: `{   "ip": "10.0.0.1",   "timestamp": "1", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] }`, Want: "masscan-json"},
+			"other json":   {Data: `{"ip":"10.0.0.1","data":[1,2]}`},
+		},
+	})
 }
 
 func TestGolden(t *testing.T) {
-	in, err := os.ReadFile(filepath.Join("testdata", "scan.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs, bad, err := read(t, string(in))
+	obs, bad, err := read(t, string(importtest.Testdata(t, "scan.jsonl")))
 	if err != nil || len(bad) > 0 {
 		t.Fatalf("err %v bad %v", err, bad)
 	}
-	var buf bytes.Buffer
+	importtest.CheckObs(t, "zgrab2", obs)
 	for _, o := range obs {
-		if _, ok := covered.Keys[o.Key]; !ok {
-			t.Errorf("key %q not in the vocabulary", o.Key)
-		}
-		if o.Source != "import:zgrab2" || o.Seen.Equal(fileSeen) {
-			t.Errorf("source/seen %+v", o)
-		}
-		b, _ := json.Marshal(o)
-		buf.Write(b)
-		buf.WriteByte('\n')
-	}
-	golden := filepath.Join("testdata", "scan.jsonl.golden")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
+		if o.Seen.Equal(fileSeen) {
+			t.Errorf("seen %+v", o)
 		}
 	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("observations differ from %s (run with -update and review the diff):\n%s", golden, buf.String())
-	}
-	got := strings.Join(lines(obs), "\n")
+	importtest.Golden(t, filepath.Join("testdata", "scan.jsonl.golden"), obs, nil)
+	got := strings.Join(importtest.Lines(obs), "\n")
 	for _, w := range []string{
 		`192.168.1.64 http.header.server 80/tcp="Hikvision-Webs"`,
 		`192.168.1.64 http.title 80/tcp="Hikvision & Login"`,
@@ -183,7 +102,7 @@ func TestBadRecords(t *testing.T) {
 			t.Errorf("bad record %q, want prefix %q", bad[i], w)
 		}
 	}
-	if g := strings.Join(lines(obs), "\n"); g != `10.0.0.1 ssh.banner 22/tcp="SSH-2.0-ZTE_SSH.2.0"`+"\n"+`10.0.0.5 ssh.banner 22/tcp="SSH-2.0-ZTE_SSH.2.0"` {
+	if g := strings.Join(importtest.Lines(obs), "\n"); g != `10.0.0.1 ssh.banner 22/tcp="SSH-2.0-ZTE_SSH.2.0"`+"\n"+`10.0.0.5 ssh.banner 22/tcp="SSH-2.0-ZTE_SSH.2.0"` {
 		t.Errorf("observations\n%s", g)
 	}
 	for _, o := range obs {
@@ -223,18 +142,14 @@ func FuzzRead(f *testing.F) {
 	// Small seeds: the minimizer is quadratic in the input's size.
 	f.Add(`{"ip":"10.0.0.1","data":{"http":{"result":{"response":{"headers":{"server":["Hikvision-Webs"]},"body":"<title>x</title>","request":{"url":{"scheme":"https","host":"a:8443","path":"/"},"tls_log":{"handshake_log":{"server_certificates":{"certificate":{"parsed":{"subject_dn":"C=CN, CN=a","issuer_dn":"CN=b","serial_number":"12"}}}}}}}},"timestamp":"2024-11-27T10:00:01Z"},"telnet":{"result":{"banner":"x"}}}}`)
 	f.Add(`{"domain":"x","data":{"tls":{"result":{"handshake_log":{"server_certificates":{"certificate":{"parsed":{"subject_dn":"a=b, c, d=e","serial_number":"-1"}}}}}}}}`)
-	f.Fuzz(func(t *testing.T, in string) {
-		obs, _, _ := read(t, in)
-		if len(obs) > len(in)/8+1 {
-			t.Fatalf("%d observations from %d bytes", len(obs), len(in))
-		}
-		for _, o := range obs {
-			if o.Host == "" || o.Key == "" || o.Value == "" || o.Source != "import:zgrab2" {
-				t.Fatalf("bad observation %+v", o)
-			}
+	c := importtest.Fuzz{Src: importer.Source{Name: "in", Seen: fileSeen}, PerObs: 8, ReadErr: func([]byte, int, error) bool { return true },
+		Check: func(o covered.Observation) string {
 			if o.Key == "http.body" && len(o.Value) > zgrab2.MaxBodyBytes {
-				t.Fatalf("body of %d bytes", len(o.Value))
+				return "body too long"
 			}
-		}
+			return ""
+		}}
+	f.Fuzz(func(t *testing.T, in string) {
+		importtest.FuzzRead(t, []byte(in), c, zgrab2.Format{})
 	})
 }

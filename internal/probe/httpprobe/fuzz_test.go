@@ -37,9 +37,9 @@ func FuzzTitle(f *testing.F) {
 	addTranscriptSeeds(f)
 	f.Add([]byte("<TITLE lang=x>a &amp; b</TITLE>"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		got := title(body)
-		if len(got) > maxTitle {
-			t.Fatalf("title of %d bytes, cap is %d", len(got), maxTitle)
+		got := Title(body)
+		if len(got) > MaxTitle {
+			t.Fatalf("title of %d bytes, cap is %d", len(got), MaxTitle)
 		}
 		if got != strings.TrimSpace(got) || strings.Contains(got, "  ") {
 			t.Fatalf("title %q keeps outer or doubled white space", got)

@@ -77,7 +77,7 @@ func (p *Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt 
 	}
 	o := &out{emit: emit, seen: map[string]bool{}}
 	o.response(root)
-	if tt := title(root.body); tt != "" {
+	if tt := Title(root.body); tt != "" {
 		o.add("http.title", root.path, tt)
 	}
 
@@ -114,7 +114,7 @@ func (p *Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt 
 			}
 			o.response(r)
 			if len(r.body) > 0 {
-				o.add("http.body", r.path, redactSubscriber(string(prefix(r.body))))
+				o.add("http.body", r.path, RedactSubscriber(string(prefix(r.body))))
 			}
 		}
 	}
@@ -162,7 +162,7 @@ func (o *out) add(key, path, value string) {
 }
 
 func (o *out) response(r *response) {
-	o.add("http.response", r.path, redactSubscriber(r.raw()))
+	o.add("http.response", r.path, RedactSubscriber(r.raw()))
 	o.headers(r)
 }
 

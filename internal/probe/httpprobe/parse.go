@@ -6,15 +6,17 @@ import (
 	"strings"
 )
 
-// maxTitle caps the http.title value: a title is a short label, and a page
-// that never closes its <title> must not turn the rest of the body into one.
-const maxTitle = 512
+// MaxTitle caps the http.title value, in bytes of the element's text: a
+// title is a short label, and a page that never closes its <title> must
+// not turn the rest of the body into one.
+const MaxTitle = 512
 
-// title returns the text of the first <title> element in body, with HTML
+// Title returns the http.title value of a page: the text of the first
+// <title> element in body (at most MaxTitle bytes of it), with HTML
 // entities decoded and runs of white space collapsed to one space, or ""
 // when there is none. Embedded web servers often pad titles with newlines
 // and tabs; collapsing them lets rules anchor on the text alone.
-func title(body []byte) string {
+func Title(body []byte) string {
 	start := indexFold(body, []byte("<title"), 0)
 	for start >= 0 {
 		// "<title" must end the tag name: "<titlebar>" is not a title.
@@ -37,8 +39,8 @@ func title(body []byte) string {
 	} else {
 		return ""
 	}
-	if len(text) > maxTitle {
-		text = text[:maxTitle]
+	if len(text) > MaxTitle {
+		text = text[:MaxTitle]
 	}
 	return strings.Join(strings.Fields(html.UnescapeString(string(text))), " ")
 }
@@ -147,7 +149,7 @@ func hasToken(s, tok string) bool {
 // complete header block.
 func headerBlock(raw []byte, final int) (block []byte, ok bool) {
 	for {
-		end := headerEnd(raw)
+		end := HeaderEnd(raw)
 		if end < 0 {
 			return nil, false
 		}
@@ -162,9 +164,9 @@ func headerBlock(raw []byte, final int) (block []byte, ok bool) {
 	}
 }
 
-// headerEnd returns the index just past the blank line ending the first
+// HeaderEnd returns the index just past the blank line ending the first
 // header block in b ("\r\n\r\n", or "\n\n" as lenient servers send), or -1.
-func headerEnd(b []byte) int {
+func HeaderEnd(b []byte) int {
 	crlf := bytes.Index(b, []byte("\r\n\r\n"))
 	lf := bytes.Index(b, []byte("\n\n"))
 	switch {

@@ -22,11 +22,11 @@ func TestTitle(t *testing.T) {
 		{"not a title tag", "<titlebar>x</titlebar><title>real</title>", "real"},
 		{"ends in tag name", "<title", ""},
 		{"non-UTF-8 kept", "<title>\xc9\xe3\xcf\xf1\xbb\xfa</title>", "\xc9\xe3\xcf\xf1\xbb\xfa"},
-		{"capped", "<title>" + strings.Repeat("x", 2*maxTitle) + "</title>", strings.Repeat("x", maxTitle)},
+		{"capped", "<title>" + strings.Repeat("x", 2*MaxTitle) + "</title>", strings.Repeat("x", MaxTitle)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := title([]byte(tc.body)); got != tc.want {
-				t.Errorf("title(%q) = %q, want %q", tc.body, got, tc.want)
+			if got := Title([]byte(tc.body)); got != tc.want {
+				t.Errorf("Title(%q) = %q, want %q", tc.body, got, tc.want)
 			}
 		})
 	}

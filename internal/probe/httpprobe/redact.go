@@ -10,6 +10,10 @@ import "regexp"
 // Device identifiers (serial number, IMEI) stay: they identify the asset.
 var subscriberTags = regexp.MustCompile(`(?is)(<(Imsi|Iccid|Msisdn|PhoneNumber)>)[^<]{1,64}(</(?:Imsi|Iccid|Msisdn|PhoneNumber)>)`)
 
-func redactSubscriber(body string) string {
+// RedactSubscriber replaces the contents of the subscriberTags elements in
+// body (an HTTP response or body prefix) with "REDACTED", keeping the tags:
+// what the probe does to every response before it becomes evidence, and
+// what the pcap importer does to the responses it hears.
+func RedactSubscriber(body string) string {
 	return subscriberTags.ReplaceAllString(body, "${1}REDACTED${3}")
 }

@@ -66,7 +66,7 @@ func loadTranscript(t testing.TB, file string) *transcript {
 				t.Fatalf("%s: want line %q names no section", file, line)
 			}
 			head, body := splitWire(raw)
-			value = redactSubscriber(string(body[:min(len(body), maxPrefix)]))
+			value = RedactSubscriber(string(body[:min(len(body), maxPrefix)]))
 			if key == "http.response" {
 				value = string(head) + value
 			}

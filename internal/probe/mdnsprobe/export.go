@@ -54,7 +54,7 @@ func ResponseObservations(b []byte, id uint16) ([]covered.Observation, error) {
 	}
 	var instances []string
 	for _, typ := range types {
-		out = append(out, covered.Observation{Key: "mdns.service", Value: plain(typ)})
+		out = append(out, covered.Observation{Key: "mdns.service", Value: Plain(typ)})
 		for _, inst := range rec.ptr[strings.ToLower(typ)] {
 			if len(instances) < maxInstances && !containsFold(instances, inst) {
 				instances = append(instances, inst)
@@ -64,12 +64,12 @@ func ResponseObservations(b []byte, id uint16) ([]covered.Observation, error) {
 	hosts := map[string]bool{}
 	for _, inst := range instances {
 		key := strings.ToLower(inst)
-		name := plain(inst)
+		name := Plain(inst)
 		out = append(out, covered.Observation{Key: "mdns.service", Value: name})
-		if txt := joinTXT(rec.txt[key]); txt != "" {
+		if txt := JoinTXT(rec.txt[key]); txt != "" {
 			out = append(out, covered.Observation{Key: "mdns.txt", Value: txt, Path: name})
 		}
-		if h := hostLabel(rec.srv[key]); h != "" && !hosts[strings.ToLower(h)] {
+		if h := HostLabel(rec.srv[key]); h != "" && !hosts[strings.ToLower(h)] {
 			hosts[strings.ToLower(h)] = true
 			out = append(out, covered.Observation{Key: "hostname", Value: h})
 		}

@@ -33,14 +33,14 @@ func FuzzParseResponse(f *testing.F) {
 				t.Fatalf("%d PTR targets kept for %s", len(targets), owner)
 			}
 			for _, tg := range targets {
-				_ = plain(tg)
+				_ = Plain(tg)
 			}
 		}
 		for _, txt := range r.txt {
-			_ = joinTXT(txt)
+			_ = JoinTXT(txt)
 		}
 		for _, srv := range r.srv {
-			_ = hostLabel(srv)
+			_ = HostLabel(srv)
 		}
 	})
 }

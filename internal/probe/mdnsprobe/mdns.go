@@ -113,7 +113,7 @@ func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt pr
 	}
 	var instances []string
 	for _, typ := range types {
-		emit(covered.Observation{Key: "mdns.service", Value: plain(typ)})
+		emit(covered.Observation{Key: "mdns.service", Value: Plain(typ)})
 		if ctx.Err() != nil {
 			break
 		}
@@ -134,12 +134,12 @@ func (*Prober) Probe(ctx context.Context, d probe.Dialer, t probe.Target, opt pr
 		if (!haveTXT || !haveSRV) && ctx.Err() == nil {
 			s.ask(ctx, question(inst, dns.TypeTXT), question(inst, dns.TypeSRV))
 		}
-		name := plain(inst)
+		name := Plain(inst)
 		emit(covered.Observation{Key: "mdns.service", Value: name})
-		if txt := joinTXT(s.rec.txt[key]); txt != "" {
+		if txt := JoinTXT(s.rec.txt[key]); txt != "" {
 			emit(covered.Observation{Key: "mdns.txt", Value: txt, Path: name})
 		}
-		if h := hostLabel(s.rec.srv[key]); h != "" && !hosts[strings.ToLower(h)] {
+		if h := HostLabel(s.rec.srv[key]); h != "" && !hosts[strings.ToLower(h)] {
 			hosts[strings.ToLower(h)] = true
 			emit(covered.Observation{Key: "hostname", Value: h})
 		}

@@ -161,8 +161,8 @@ func TestPlain(t *testing.T) {
 		{"_http._tcp.local.", "_http._tcp.local", "_http._tcp.local."},
 	}
 	for _, tc := range tests {
-		if got := plain(tc.in); got != tc.name {
-			t.Errorf("plain(%q) = %q, want %q", tc.in, got, tc.name)
+		if got := Plain(tc.in); got != tc.name {
+			t.Errorf("Plain(%q) = %q, want %q", tc.in, got, tc.name)
 		}
 		if got := unescape(tc.in, false); got != tc.txt {
 			t.Errorf("unescape(%q, false) = %q, want %q", tc.in, got, tc.txt)

@@ -95,13 +95,14 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// plain turns a name or TXT string from miekg/dns presentation form
+// Plain turns a name from miekg/dns presentation form
 // ("HIKVISION\ DS-2CD\.1._http._tcp.local.") into the text the device
 // sent ("HIKVISION DS-2CD.1._http._tcp.local"): escapes \X and \DDD are
 // undone and the root dot dropped. Label boundaries inside an instance
 // name are not kept; the value is for reading and matching, not for
-// querying again.
-func plain(s string) string { return unescape(s, true) }
+// querying again. It is the form of the probe's mdns.service values, and
+// the pcap importer reads mDNS heard on the wire into the same form.
+func Plain(s string) string { return unescape(s, true) }
 
 // unescape undoes miekg/dns presentation escapes; for a name (isName) it
 // also drops the root label's trailing dot.
@@ -134,11 +135,13 @@ func unescape(s string, isName bool) string {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// joinTXT renders TXT strings as one mdns.txt value: the strings (RFC 6763
-// §6: "key=value" or "key") in record order, separated by ";". Fingerprint
+// JoinTXT renders TXT strings (in miekg/dns presentation form, as
+// dns.TXT.Txt holds them) as one mdns.txt value: the non-empty strings
+// (RFC 6763 §6: "key=value" or "key"), escapes undone, in record order,
+// separated by ";". Fingerprint
 // rules match keys after start-of-value or a separator, so the separator
 // is part of the value's contract; a ";" inside a value stays as sent.
-func joinTXT(txt []string) string {
+func JoinTXT(txt []string) string {
 	parts := make([]string, 0, len(txt))
 	for _, s := range txt {
 		if s = unescape(s, false); s != "" {
@@ -148,10 +151,11 @@ func joinTXT(txt []string) string {
 	return strings.Join(parts, ";")
 }
 
-// hostLabel is the host name an SRV target gives, without ".local": the
-// name a device calls itself (hostname rules anchor on it).
-func hostLabel(target string) string {
-	h := plain(target)
+// HostLabel is the host name an SRV target (or the owner of an A or AAAA
+// record) gives, in the form of Plain and without ".local": the name a
+// device calls itself, which hostname rules anchor on.
+func HostLabel(target string) string {
+	h := Plain(target)
 	if len(h) > 6 && strings.EqualFold(h[len(h)-6:], ".local") {
 		h = h[:len(h)-6]
 	}

@@ -121,15 +121,16 @@ func observe(cert *x509.Certificate) []covered.Observation {
 	}
 	add("tls.cert.subject", cert.Subject.String())
 	add("tls.cert.issuer", cert.Issuer.String())
-	add("tls.cert.serial", serialHex(cert.SerialNumber))
+	add("tls.cert.serial", SerialHex(cert.SerialNumber))
 	return out
 }
 
-// serialHex writes a serial number as lowercase hex of its big-endian
-// magnitude, padded to whole bytes ("0abc", not "abc") so that it reads like
-// the DER bytes and openssl's output, with "-" first for the negative
-// serials some old devices carry.
-func serialHex(n *big.Int) string {
+// SerialHex writes a serial number as tls.cert.serial holds it: lowercase
+// hex of its big-endian magnitude, padded to whole bytes ("0abc", not
+// "abc") so that it reads like the DER bytes and openssl's output, with "-"
+// first for the negative serials some old devices carry; "" for nil. The
+// importers of captures and scans write their serials with it too.
+func SerialHex(n *big.Int) string {
 	if n == nil {
 		return ""
 	}

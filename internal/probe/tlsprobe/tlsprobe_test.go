@@ -193,8 +193,8 @@ func TestSerialHex(t *testing.T) {
 		{new(big.Int).Lsh(big.NewInt(1), 159), "80" + strings.Repeat("0", 38)},
 		{nil, ""},
 	} {
-		if got := serialHex(tc.in); got != tc.want {
-			t.Errorf("serialHex(%v) = %q, want %q", tc.in, got, tc.want)
+		if got := SerialHex(tc.in); got != tc.want {
+			t.Errorf("SerialHex(%v) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
