@@ -1,18 +1,22 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/check"
 	"github.com/coveredtool/covered/internal/kev"
 	"github.com/coveredtool/covered/internal/output"
 	"github.com/coveredtool/covered/internal/scan"
+	"github.com/coveredtool/covered/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -24,6 +28,10 @@ type checkFlags struct {
 	profile    string
 	authorized bool
 	only       []string
+	// --from-store and its filters (see checkFromStore).
+	fromStore    bool
+	status       []string
+	entity, site string
 }
 
 func (p Program) checkCmd() *cobra.Command {
@@ -46,8 +54,15 @@ Profiles (every check declares its side effect; the engine refuses more):
   safe     add read-only requests (plain GETs of public pages) (default)
   auth     add one login attempt per default account per device; needs
            --i-am-authorized. Passwords are never stored or printed.
-No check ever changes device state or writes files.`,
+No check ever changes device state or writes files.
+
+--from-store checks the inventory's assets instead of targets (filtered by
+--status, --entity, --site): the passive profile decides from the stored
+evidence (the observations of the run that made each asset's current
+identification) and sends nothing; safe and auth scan the selected assets'
+last addresses and check what answers.`,
 		Example: `  covered check 192.0.2.0/24
+  covered check --from-store --profile passive --status covered --site hq
   covered check --profile passive -iL cameras.txt -o findings.jsonl
   covered check --profile auth --i-am-authorized 10.1.2.3`,
 		Args: args(cobra.ArbitraryArgs),
@@ -55,12 +70,22 @@ No check ever changes device state or writes files.`,
 			if err := p.configDefaults(cmd, &sf, &know); err != nil {
 				return err
 			}
+			if !cf.fromStore && (len(cf.status) > 0 || cf.entity != "" || cf.site != "") {
+				return usageErr("--status, --entity and --site need --from-store")
+			}
+			if cf.fromStore {
+				return p.checkFromStore(cmd.Context(), a, &sf, &cf, &out, &know)
+			}
 			return p.check(cmd.Context(), a, &sf, &cf, &out, &know)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&cf.profile, "profile", "safe", "check `PROFILE`: passive, safe or auth")
 	fl.BoolVar(&cf.authorized, "i-am-authorized", false, "state that you are authorized to test the devices' credentials (required by --profile auth)")
+	fl.BoolVar(&cf.fromStore, "from-store", false, "check the inventory's assets (see --status, --entity, --site) instead of targets")
+	fl.StringSliceVar(&cf.status, "status", nil, "with --from-store, only assets in these `STATUSES` (covered, suspected, not_covered, unidentified)")
+	fl.StringVar(&cf.entity, "entity", "", "with --from-store, only assets of this covered `ENTITY`")
+	fl.StringVar(&cf.site, "site", "", "with --from-store, only assets of this `SITE`")
 	fl.StringArrayVar(&cf.only, "check", nil, "run only the check `ID` (repeatable; an ID above the profile is an error)")
 	fl.StringVarP(&sf.ports, "ports", "p", "", "`PORTS` to scan first, nmap style (default: the scan's default port profile)")
 	fl.StringVar(&sf.inputList, "input-list", "", "read targets from `FILE` (- for standard input); also spelled -iL")
@@ -206,6 +231,277 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 	}
 	if errors.Is(runErr, context.Canceled) {
 		return fmt.Errorf("check interrupted after %d hosts", stats.Hosts)
+	}
+	return nil
+}
+
+// scanChecker runs the security checks of `covered scan --checks` on every
+// identified host. A nil *scanChecker runs nothing, writes nothing and adds
+// nothing to the summary: a scan without --checks is unchanged.
+type scanChecker struct {
+	eng    *check.Engine
+	ran    []string
+	prof   check.Profile
+	stderr io.Writer
+	rows   *output.Writer[check.Finding] // --checks-output, or nil
+	closeF func() error
+	// counts and failures are guarded by the scan's lock (write is called
+	// under it).
+	counts   map[string]int
+	failures int
+}
+
+// checkedHost is what the checks found on one host.
+type checkedHost struct {
+	findings []check.Finding
+	errs     []error
+	hc       store.HostChecks
+}
+
+// stored is the host's results for the recorder; nil when no check ran.
+func (h *checkedHost) stored() *store.HostChecks {
+	if h == nil {
+		return nil
+	}
+	return &h.hc
+}
+
+// scanChecks validates --checks, --i-am-authorized and --checks-output and
+// builds the engine over the plan's dialer (so check requests obey the
+// scan's scope, rates and exclusions).
+func (p Program) scanChecks(sf *scanFlags, plan *scanPlan) (*scanChecker, error) {
+	if sf.checks == "" {
+		if sf.authorized || sf.checksOutput != "" {
+			return nil, usageErr("--i-am-authorized and --checks-output need --checks PROFILE")
+		}
+		return nil, nil
+	}
+	prof, err := check.ParseProfile(sf.checks)
+	if err != nil {
+		return nil, usageErr("--checks: %v", err)
+	}
+	if prof == check.AuthProfile && !sf.authorized {
+		return nil, usageErr("--checks auth tries default credentials: add --i-am-authorized if you are authorized to test these devices")
+	}
+	if sf.noStore && sf.checksOutput == "" {
+		return nil, usageErr("--checks with --no-store needs --checks-output FILE: the findings would go nowhere")
+	}
+	kc, err := kevCatalog()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := check.New(check.Config{KEV: kc, Profile: prof, Authorized: sf.authorized, Dialer: plan.dialer, Timeout: sf.timeout})
+	if err != nil {
+		return nil, err
+	}
+	c := &scanChecker{eng: eng, prof: prof, stderr: p.Stderr, counts: map[string]int{}, closeF: func() error { return nil }}
+	for _, k := range eng.Checks() {
+		c.ran = append(c.ran, k.ID)
+	}
+	if sf.checksOutput != "" {
+		f, err := os.Create(sf.checksOutput)
+		if err != nil {
+			return nil, fmt.Errorf("create checks output: %w", err)
+		}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		c.rows = output.New(bw, output.JSONL, checkFindingColumns)
+		c.closeF = func() error {
+			err := errors.Join(c.rows.Close(), bw.Flush(), f.Close())
+			if err != nil {
+				return fmt.Errorf("write %s: %w", sf.checksOutput, err)
+			}
+			return nil
+		}
+	}
+	return c, nil
+}
+
+// run runs the checks on one identified host; safe for concurrent use.
+func (c *scanChecker) run(ctx context.Context, r scan.Result, id covered.Identification) *checkedHost {
+	if c == nil {
+		return nil
+	}
+	d := &check.Device{Host: id.Host, Addr: r.Host.Addr, Identification: id, Observations: r.Observations}
+	if d.Host == "" {
+		d.Host = r.Host.Addr.String()
+	}
+	findings, errs := c.eng.Run(ctx, d)
+	h := &checkedHost{findings: findings, errs: errs, hc: store.HostChecks{Host: id.Host, Ran: c.ran}}
+	for _, f := range findings {
+		h.hc.Findings = append(h.hc.Findings, storeCheckFinding(f))
+	}
+	return h
+}
+
+// write counts and prints one host's results; the caller holds the scan's
+// lock.
+func (c *scanChecker) write(h *checkedHost) error {
+	if c == nil || h == nil {
+		return nil
+	}
+	for _, err := range h.errs {
+		c.failures++
+		fmt.Fprintf(c.stderr, "covered: %v\n", err)
+	}
+	var werr error
+	for _, f := range h.findings {
+		c.counts[f.Severity]++
+		if c.rows != nil && werr == nil {
+			werr = c.rows.Write(f)
+		}
+	}
+	if c.rows != nil && werr == nil {
+		werr = c.rows.Flush()
+	}
+	return werr
+}
+
+func (c *scanChecker) close() error {
+	if c == nil {
+		return nil
+	}
+	return c.closeF()
+}
+
+// summary is the checks' part of the scan's summary line.
+func (c *scanChecker) summary() string {
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprintf("; checks %s (%d): %d critical, %d high, %d medium, %d low, %d info findings, %d check errors",
+		c.prof, len(c.ran), c.counts["critical"], c.counts["high"], c.counts["medium"], c.counts["low"], c.counts["info"], c.failures)
+}
+
+// storeCheckFinding is a finding as the store keeps it.
+func storeCheckFinding(f check.Finding) store.CheckFinding {
+	sf := store.CheckFinding{Check: f.Check, Title: f.Title, Severity: f.Severity, CVEs: f.CVEs, KEV: f.KEV,
+		KEVDateAdded: f.KEVDateAdded, SideEffect: f.SideEffect, Requests: f.Requests, Advice: f.Advice, Source: f.Source,
+		Evidence: []store.CheckEvidence{}}
+	for _, e := range f.Evidence {
+		sf.Evidence = append(sf.Evidence, store.CheckEvidence{Key: e.Key, Value: e.Value, Port: e.Port, Path: e.Path})
+	}
+	return sf
+}
+
+// checkFromStore is `covered check --from-store`: the assets the filters
+// select, checked passively from their stored evidence, or (safe, auth)
+// scanned again at their last addresses.
+func (p Program) checkFromStore(ctx context.Context, args []string, sf *scanFlags, cf *checkFlags, out *outFlags, know *knowFlags) error {
+	if len(args) > 0 || sf.inputList != "" {
+		return usageErr("--from-store takes its targets from the store: give filters (--status, --entity, --site), not targets")
+	}
+	prof, err := check.ParseProfile(cf.profile)
+	if err != nil {
+		return usageErr("--profile: %v", err)
+	}
+	lf := listFlags{status: cf.status}
+	statuses, err := lf.statuses()
+	if err != nil {
+		return err
+	}
+	st, err := p.g.open(ctx)
+	if err != nil {
+		return err
+	}
+	assets, err := st.Assets(ctx, store.AssetFilter{Status: statuses, Entity: cf.entity, Site: cf.site})
+	if err != nil {
+		st.Close()
+		return err
+	}
+	if prof != check.Passive {
+		st.Close()
+		var addrs []string
+		for _, a := range assets {
+			if a.LastIP != "" {
+				addrs = append(addrs, a.LastIP)
+			}
+		}
+		if len(addrs) == 0 {
+			return usageErr("--from-store: no selected asset has a known address (%d assets match the filters)", len(assets))
+		}
+		return p.check(ctx, addrs, sf, cf, out, know)
+	}
+	defer st.Close()
+	return p.checkStored(ctx, st, assets, cf, out)
+}
+
+// checkStored runs the passive checks on stored assets: their current
+// identification and the observations of the run that made it (all the
+// asset's observations when that run stored none, as after a reidentify).
+func (p Program) checkStored(ctx context.Context, st *store.Store, assets []store.Asset, cf *checkFlags, out *outFlags) error {
+	kc, err := kevCatalog()
+	if err != nil {
+		return err
+	}
+	ce, err := check.New(check.Config{KEV: kc, Profile: check.Passive, Only: cf.only})
+	if err != nil {
+		if errors.Is(err, check.ErrAboveProfile) || strings.Contains(err.Error(), "unknown check") {
+			return usageErr("%v", err)
+		}
+		return err
+	}
+	idents, err := st.CurrentIdentifications(ctx, store.BulkFilter{Site: cf.site})
+	if err != nil {
+		return err
+	}
+	w, format, closeOut, err := out.open(p.Stdout)
+	if err != nil {
+		return err
+	}
+	rows := output.New(w, format, checkFindingColumns)
+	counts := map[string]int{}
+	start := time.Now()
+	checked := 0
+	var werr error
+	for _, a := range assets {
+		if err := ctx.Err(); err != nil {
+			werr = err
+			break
+		}
+		d := &check.Device{Host: a.LastHost}
+		runID := int64(0)
+		if rec, ok := idents[a.IdentificationID]; ok {
+			d.Identification, runID = rec.Identification, rec.RunID
+		}
+		collect := func(o store.ObservationRecord) error {
+			d.Observations = append(d.Observations, o.Observation)
+			return nil
+		}
+		if runID != 0 {
+			if err := st.Observations(ctx, store.ObservationFilter{AssetID: a.ID, RunID: runID}, collect); err != nil {
+				werr = err
+				break
+			}
+		}
+		if len(d.Observations) == 0 {
+			if err := st.Observations(ctx, store.ObservationFilter{AssetID: a.ID}, collect); err != nil {
+				werr = err
+				break
+			}
+		}
+		if len(d.Observations) == 0 && d.Identification.Host == "" {
+			continue
+		}
+		checked++
+		findings, _ := ce.Run(ctx, d) // passive checks send nothing and cannot fail
+		for _, f := range findings {
+			counts[f.Severity]++
+			if werr = rows.Write(f); werr != nil {
+				break
+			}
+		}
+		if werr != nil {
+			break
+		}
+	}
+	werr = errors.Join(werr, rows.Close(), closeOut())
+	if werr != nil {
+		return fmt.Errorf("check stored assets: %w", werr)
+	}
+	if !out.quiet {
+		fmt.Fprintf(p.Stderr, "covered: checked %d stored assets (of %d selected) with profile passive (%d checks) in %s: %d critical, %d high, %d medium, %d low, %d info findings\n",
+			checked, len(assets), len(ce.Checks()), time.Since(start).Round(time.Millisecond),
+			counts["critical"], counts["high"], counts["medium"], counts["low"], counts["info"])
 	}
 	return nil
 }

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/coveredtool/covered/internal/store"
 )
 
 // checkFinding is the part of a finding line the tests read.
@@ -95,6 +98,8 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "--profile", "auth", "127.95.3.1"}, "--i-am-authorized"},
 		{[]string{"check", "--profile", "loud", "127.95.3.1"}, `profile "loud"`},
 		{[]string{"check", "--profile", "passive", "--check", "zte-cve-2014-2321-shell-page", "127.95.3.1"}, "above the chosen profile"},
+		{[]string{"check", "--from-store", "127.95.3.1"}, "not targets"},
+		{[]string{"check", "--entity", "ZTE", "127.95.3.1"}, "need --from-store"},
 	} {
 		code, _, stderr := run(t, "", tc.args...)
 		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
@@ -129,5 +134,130 @@ func TestUpdateKEVFile(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"title":"x"}`), 0o644)
 	if code, _, stderr := run(t, "", "update", "kev", "--file", bad); code == ExitOK || !strings.Contains(stderr, "nothing saved") {
 		t.Errorf("bad catalog: exit %d %q", code, stderr)
+	}
+}
+
+// TestScanChecks runs `covered scan --checks` against the lab on
+// 127.96.0.0/16: the identifications on standard output are unchanged, the
+// findings go to --checks-output and the store, the summary counts them.
+func TestScanChecks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the device lab")
+	}
+	l := startTestLab(t, "127.96.2.1", false, "hikvision-ipc-v540", "hikvision-ipc-2021fix", "zte-f660-webshell")
+	hosts := map[string]string{}
+	var addrs []string
+	for _, d := range l.Devices() {
+		hosts[d.Profile] = d.Addr.String()
+		addrs = append(addrs, d.Addr.String())
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "inv.db")
+	findings := filepath.Join(dir, "findings.jsonl")
+	args := append([]string{"scan", "--format", "jsonl", "--no-neighbor", "--db", db, "--checks", "safe",
+		"--checks-output", findings, "-p", "80,8000", "--timeout", "3s"}, addrs...)
+	code, out, stderr := run(t, "", args...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if ids := readIDs(t, out); len(ids) != 3 || ids[hosts["zte-f660-webshell"]]["status"] == nil {
+		t.Errorf("identifications on stdout: %v", ids)
+	}
+	data, err := os.ReadFile(findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readFindings(t, string(data))
+	for prof, ids := range map[string][]string{
+		"hikvision-ipc-v540": {"hikvision-cve-2017-7921-firmware", "hikvision-cve-2021-36260-firmware"},
+		"zte-f660-webshell":  {"zte-cve-2014-2321-shell-page", "zte-cve-2014-2321-shell-page-observed"},
+	} {
+		for _, id := range ids {
+			if _, ok := got[hosts[prof]][id]; !ok {
+				t.Errorf("%s: %s missing from --checks-output; got %v", prof, id, got[hosts[prof]])
+			}
+		}
+	}
+	if _, ok := got[hosts["hikvision-ipc-2021fix"]]["hikvision-cve-2021-36260-firmware"]; ok {
+		t.Error("fixed firmware reported")
+	}
+	n := 0
+	for _, m := range got {
+		n += len(m)
+	}
+	if !strings.Contains(stderr, "; checks safe (") || !strings.Contains(stderr, "findings, 0 check errors") {
+		t.Errorf("summary lacks the checks: %s", stderr)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stored, err := st.CheckFindings(context.Background(), store.CheckFindingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != n {
+		t.Errorf("store holds %d check findings, --checks-output %d", len(stored), n)
+	}
+	for _, f := range stored {
+		if _, ok := got[f.Host][f.Check]; !ok || !f.Active || f.FirstRun != 1 {
+			t.Errorf("stored %+v not in the output", f)
+		}
+	}
+	st.Close()
+
+	// check --from-store: passive decides from the stored evidence alone
+	// (no safe check's finding), safe scans the selected assets again.
+	code, out, stderr = run(t, "", "check", "-q", "--format", "jsonl", "--db", db, "--from-store", "--profile", "passive")
+	if code != ExitOK {
+		t.Fatalf("from-store passive: exit %d: %s", code, stderr)
+	}
+	fromStore := readFindings(t, out)
+	for prof, ids := range map[string][]string{
+		"hikvision-ipc-v540": {"hikvision-cve-2017-7921-firmware", "hikvision-cve-2021-36260-firmware"},
+		"zte-f660-webshell":  {"zte-cve-2014-2321-shell-page-observed"},
+	} {
+		for _, id := range ids {
+			if _, ok := fromStore[hosts[prof]][id]; !ok {
+				t.Errorf("from-store passive: %s: %s missing; got %v", prof, id, fromStore[hosts[prof]])
+			}
+		}
+	}
+	if _, ok := fromStore[hosts["zte-f660-webshell"]]["zte-cve-2014-2321-shell-page"]; ok {
+		t.Error("from-store passive ran a safe check")
+	}
+	if _, ok := fromStore[hosts["hikvision-ipc-2021fix"]]["hikvision-cve-2021-36260-firmware"]; ok {
+		t.Error("from-store passive: fixed firmware reported")
+	}
+	code, out, stderr = run(t, "", "check", "-q", "--format", "jsonl", "--db", db, "--from-store", "--entity", "ZTE",
+		"--profile", "safe", "-p", "80,8000", "--timeout", "3s")
+	if code != ExitOK {
+		t.Fatalf("from-store safe: exit %d: %s", code, stderr)
+	}
+	safe := readFindings(t, out)
+	if _, ok := safe[hosts["zte-f660-webshell"]]["zte-cve-2014-2321-shell-page"]; !ok || len(safe) != 1 {
+		t.Errorf("from-store safe --entity ZTE: %v", safe)
+	}
+	code, out, _ = run(t, "", "check", "-q", "--format", "jsonl", "--db", db, "--from-store", "--profile", "passive", "--site", "elsewhere")
+	if code != ExitOK || strings.TrimSpace(out) != "" {
+		t.Errorf("from-store --site elsewhere: exit %d, %q", code, out)
+	}
+}
+
+func TestScanChecksUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scan", "--no-store", "--checks", "auth", "127.96.3.1"}, "--i-am-authorized"},
+		{[]string{"scan", "--no-store", "--checks", "loud", "127.96.3.1"}, `profile "loud"`},
+		{[]string{"scan", "--no-store", "--checks", "passive", "127.96.3.1"}, "--checks-output"},
+		{[]string{"scan", "--no-store", "--checks-output", "x.jsonl", "127.96.3.1"}, "need --checks"},
+	} {
+		code, _, stderr := run(t, "", tc.args...)
+		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
+		}
 	}
 }

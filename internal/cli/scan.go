@@ -47,6 +47,10 @@ type scanFlags struct {
 	// actor is the run's user when someone else than the OS user started
 	// it (a scan from the web); not a flag.
 	actor string
+	// --checks PROFILE (scan only; see scanChecks): no checks when empty.
+	checks       string
+	authorized   bool
+	checksOutput string
 }
 
 func (f *scanFlags) register(cmd *cobra.Command) {
@@ -137,6 +141,10 @@ Targets as nmap takes them: addresses, CIDRs (10.0.0.0/24), ranges
 		},
 	}
 	sf.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&sf.checks, "checks", "", "also run the security checks of `PROFILE` on every identified host (passive: from the scan's evidence, no extra request; safe: adds read-only requests; auth: needs --i-am-authorized); findings go to the store and --checks-output")
+	fl.BoolVar(&sf.authorized, "i-am-authorized", false, "state that you are authorized to test the devices' credentials (required by --checks auth)")
+	fl.StringVar(&sf.checksOutput, "checks-output", "", "write the check findings to `FILE` (JSON Lines, as covered check writes them)")
 	out.register(cmd)
 	know.register(cmd)
 	fail.register(cmd)
@@ -283,6 +291,11 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 	if err != nil {
 		return err
 	}
+	// Before anything is sent or created: --checks usage errors first.
+	chk, err := p.scanChecks(sf, plan)
+	if err != nil {
+		return err
+	}
 	w, format, closeOut, err := out.open(p.Stdout)
 	if err != nil {
 		return err
@@ -319,9 +332,11 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 			merge.Add(&r)
 		}
 		var id *covered.Identification
+		var hc *checkedHost
 		if len(r.Observations) > 0 {
 			x := identifyHost(eng, r.Observations)
 			id = &x
+			hc = chk.run(ctx, r, x)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -338,7 +353,10 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 		}
 		tally.add(*id, threshold)
 		if rec != nil {
-			rec.add(ctx, r.Observations, *id)
+			rec.addChecked(ctx, r.Observations, *id, hc.stored())
+		}
+		if err := chk.write(hc); err != nil {
+			werr = err
 		}
 		// Flush per host: a scan is slow enough that whoever reads the
 		// output should see each device as it is found.
@@ -360,7 +378,7 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 			p.reportRecorded(res)
 		}
 	}
-	werr = errors.Join(werr, rows.Close(), closeOut())
+	werr = errors.Join(werr, rows.Close(), closeOut(), chk.close())
 	if obsClose != nil {
 		werr = errors.Join(werr, obsClose())
 	}
@@ -372,10 +390,10 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 	}
 	if !out.quiet {
 		ds := plan.dialer.Stats()
-		fmt.Fprintf(p.Stderr, "covered: scanned %d hosts (%d up, %d with evidence) in %s: %d covered, %d suspected, %d not covered, %d unidentified\n",
+		fmt.Fprintf(p.Stderr, "covered: scanned %d hosts (%d up, %d with evidence) in %s: %d covered, %d suspected, %d not covered, %d unidentified%s\n",
 			stats.Hosts, stats.Up, stats.WithObservations, time.Since(start).Round(time.Millisecond),
 			tally.counts[covered.StatusCovered], tally.counts[covered.StatusSuspected],
-			tally.counts[covered.StatusNotCovered], tally.counts[covered.StatusUnidentified])
+			tally.counts[covered.StatusNotCovered], tally.counts[covered.StatusUnidentified], chk.summary())
 		fmt.Fprintf(p.Stderr, "covered: %d connections and datagrams, at most %d/s overall (limit %g) and %d/s to one host (limit %g); %d refused out of scope\n",
 			ds.Dials+ds.Datagrams, ds.MaxPerSecond, sf.rate, ds.MaxHostPerSecond, sf.hostRate, ds.OutOfScope)
 	}

@@ -139,6 +139,7 @@ type recorder struct {
 	opt       store.IngestOptions // per-host sites from the config
 	obs       []covered.Observation
 	ids       []covered.Identification
+	checks    []store.HostChecks // check results of the queued hosts
 	hosts     int
 	total     store.RunCounts
 	committed store.RunCounts
@@ -168,8 +169,18 @@ func beginRecording(ctx context.Context, st *store.Store, run store.Run, opt sto
 // add queues one host's observations and identification. Not safe for
 // concurrent use; the scan calls it under its own lock.
 func (r *recorder) add(ctx context.Context, obs []covered.Observation, id covered.Identification) {
+	r.addChecked(ctx, obs, id, nil)
+}
+
+// addChecked is add with the host's security check results (scan
+// --checks), written with the host's batch right after its observations,
+// which map the host to its asset.
+func (r *recorder) addChecked(ctx context.Context, obs []covered.Observation, id covered.Identification, checks *store.HostChecks) {
 	r.obs = append(r.obs, obs...)
 	r.ids = append(r.ids, id)
+	if checks != nil {
+		r.checks = append(r.checks, *checks)
+	}
 	r.hosts++
 	r.total.Hosts++
 	r.total.Observations += int64(len(obs))
@@ -187,12 +198,18 @@ func (r *recorder) flush(ctx context.Context) {
 		r.err = fmt.Errorf("store run %d: %w", r.run, err)
 		return
 	}
+	// A separate transaction: a crash between the two keeps the hosts'
+	// evidence, from which `covered check --from-store` finds them again.
+	if err := r.st.RecordCheckFindings(ctx, r.run, r.checks); err != nil {
+		r.err = fmt.Errorf("store run %d: %w", r.run, err)
+		return
+	}
 	r.committed.Hosts += int64(len(r.ids))
 	r.committed.Observations += int64(len(r.obs))
 	if onCommit != nil {
 		onCommit(r.run, r.committed.Hosts, r.committed.Observations)
 	}
-	r.obs, r.ids, r.hosts = r.obs[:0], r.ids[:0], 0
+	r.obs, r.ids, r.checks, r.hosts = r.obs[:0], r.ids[:0], r.checks[:0], 0
 }
 
 // finish writes what is queued and closes the run: complete, or interrupted
@@ -238,6 +255,9 @@ func (p Program) beginScanRecord(ctx context.Context, args []string, plan *scanP
 		"profile": sf.profile, "rate": sf.rate, "host_rate": sf.hostRate, "host_concurrency": sf.hostConcurrency,
 		"workers": sf.workers, "connect_timeout": sf.connectTimeout.String(), "timeout": sf.timeout.String(),
 		"broadcast": sf.broadcast, "neighbor_table": !sf.noNeighbor,
+	}
+	if sf.checks != "" {
+		opts["checks"] = sf.checks
 	}
 	if sf.inputList != "" {
 		opts["input_list"] = sf.inputList

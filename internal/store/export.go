@@ -74,6 +74,9 @@ var tables = []table{
 		notes:s reason:s expires:t reported:t follow_up:t updated_by:s updated_at:t`), "id"},
 	{"remediations", cols(`id:i finding_id:i at:t actor:s state:s owner:s due:t ticket:s notes:s reason:s expires:t
 		reported:t follow_up:t run_id:n comment:s`), "id"},
+	{"check_findings", cols(`id:i asset_id:i check_id:s title:s severity:s cves:s kev:b kev_date_added:s side_effect:s
+		requests:i evidence:j advice:s source:s first_run_id:i last_run_id:i first_seen:t last_seen:t active:b
+		cleared_run_id:n`), "id"},
 	{"audit_log", cols(`id:i at:t actor:s action:s object_type:s object_id:i details:j`), "id"},
 }
 

@@ -31,6 +31,9 @@ func (s *Store) mergeAssets(ctx context.Context, tx *sql.Tx, survivor, absorbed 
 	if err := s.mergeFindings(ctx, tx, survivor, absorbed, runID, now); err != nil {
 		return fmt.Errorf("merge asset %d into %d: findings: %w", absorbed, survivor, err)
 	}
+	if err := s.mergeCheckFindings(ctx, tx, survivor, absorbed); err != nil {
+		return fmt.Errorf("merge asset %d into %d: check findings: %w", absorbed, survivor, err)
+	}
 	st, err := s.loadAssetStates(ctx, tx, []int64{survivor, absorbed})
 	if err != nil {
 		return fmt.Errorf("merge asset %d into %d: %w", absorbed, survivor, err)
