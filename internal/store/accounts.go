@@ -176,23 +176,7 @@ func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 
 // Users lists every user, disabled ones too, by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.query(ctx, `SELECT `+userCols+` FROM users ORDER BY lower(name), id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	return out, nil
+	return list(ctx, s, "users", scanUser, `SELECT `+userCols+` FROM users ORDER BY lower(name), id`)
 }
 
 // CountUsers counts users, disabled ones too: zero means the server runs

@@ -195,24 +195,8 @@ func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
 	if desc {
 		order = strings.ReplaceAll(order, ",", " DESC,") + " DESC"
 	}
-	rows, err := s.query(ctx, `SELECT `+assetCols+` FROM assets a`+whereClause(where)+` ORDER BY `+order+
+	return list(ctx, s, "assets", scanAsset, `SELECT `+assetCols+` FROM assets a`+whereClause(where)+` ORDER BY `+order+
 		limitClause(f.Limit, f.Offset), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: assets: %w", err)
-	}
-	defer rows.Close()
-	var out []Asset
-	for rows.Next() {
-		a, err := scanAsset(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: assets: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: assets: %w", err)
-	}
-	return out, nil
 }
 
 // AssetLink is one identifier that tied hosts to an asset, with the runs

@@ -322,3 +322,27 @@ func (s *Store) mergeCheckFindings(ctx context.Context, tx *sql.Tx, survivor, ab
 	}
 	return nil
 }
+
+// ActiveCheckCounts counts the active check findings of live assets by
+// severity.
+func (s *Store) ActiveCheckCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.query(ctx, `SELECT c.severity, count(*) FROM check_findings c JOIN assets a ON a.id = c.asset_id
+		WHERE a.merged_into IS NULL AND c.active = TRUE GROUP BY c.severity`)
+	if err != nil {
+		return nil, fmt.Errorf("store: check finding counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var sev string
+		var n int64
+		if err := rows.Scan(&sev, &n); err != nil {
+			return nil, fmt.Errorf("store: check finding counts: %w", err)
+		}
+		out[sev] += int(n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: check finding counts: %w", err)
+	}
+	return out, nil
+}

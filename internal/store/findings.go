@@ -100,23 +100,7 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 	}
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN assets a ON a.id = f.asset_id` + whereClause(where) +
 		` ORDER BY f.id` + limitClause(f.Limit, f.Offset)
-	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: findings: %w", err)
-	}
-	defer rows.Close()
-	var out []Finding
-	for rows.Next() {
-		fd, err := scanFinding(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: findings: %w", err)
-		}
-		out = append(out, fd)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: findings: %w", err)
-	}
-	return out, nil
+	return list(ctx, s, "findings", scanFinding, q, args...)
 }
 
 // Finding returns one finding.

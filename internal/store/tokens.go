@@ -136,23 +136,7 @@ func (s *Store) TouchToken(ctx context.Context, id int64, at time.Time) error {
 
 // Tokens lists every token, revoked ones too, oldest first.
 func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
-	rows, err := s.query(ctx, `SELECT `+tokenCols+` FROM api_tokens t ORDER BY t.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: tokens: %w", err)
-	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: tokens: %w", err)
-	}
-	return out, nil
+	return list(ctx, s, "tokens", scanToken, `SELECT `+tokenCols+` FROM api_tokens t ORDER BY t.id`)
 }
 
 // RevokeToken revokes a token for good. Revoking a revoked token changes
