@@ -193,14 +193,15 @@ func writeReport(stdout io.Writer, path string, kind report.Kind, format report.
 
 // buildReportData reads what the report of scope needs from the store:
 // runs, assets with their current identification, active findings with
-// their remediation, the trend of open findings and the coverage gaps
-// against the config's sites. Every time in it, Generated included, comes
-// from the store (or sc.now), so the same store gives the same Data.
+// their remediation, active security check findings, the trend of open
+// findings and the coverage gaps against the config's sites. Every time
+// in it, Generated included, comes from the store (or sc.now), so the
+// same store gives the same Data.
 //
 // It makes a fixed number of store calls whatever the number of assets:
-// the list calls for runs, assets and findings, and the bulk reads for
-// what no list call returns (sightings, identification bodies,
-// remediation history).
+// the list calls for runs, assets, findings and check findings, and the
+// bulk reads for what no list call returns (sightings, identification
+// bodies, remediation history).
 func buildReportData(ctx context.Context, st *store.Store, cfg *config.Config, sc reportScope) (report.Data, error) {
 	var d report.Data
 	all, err := st.Runs(ctx, store.RunFilter{})
@@ -216,6 +217,10 @@ func buildReportData(ctx context.Context, st *store.Store, cfg *config.Config, s
 		return d, fmt.Errorf("report: %w", err)
 	}
 	findings, err := st.Findings(ctx, store.FindingFilter{IncludeInactive: true})
+	if err != nil {
+		return d, fmt.Errorf("report: %w", err)
+	}
+	checks, err := st.CheckFindings(ctx, store.CheckFindingFilter{})
 	if err != nil {
 		return d, fmt.Errorf("report: %w", err)
 	}
@@ -271,6 +276,11 @@ func buildReportData(ctx context.Context, st *store.Store, cfg *config.Config, s
 		trendFindings = append(trendFindings, f)
 		if f.Active {
 			d.Findings = append(d.Findings, reportFinding(f, snap.idents))
+		}
+	}
+	for _, c := range checks { // active ones, of live assets
+		if inScope[c.AssetID] {
+			d.Checks = append(d.Checks, reportCheck(c))
 		}
 	}
 	d.Trend = openTrend(runs, trendFindings, snap.events, d.Generated)
@@ -445,6 +455,18 @@ func reportAsset(a store.Asset, runs []int64, idents map[int64]*covered.Identifi
 	}
 	if out.Identification.Status == "" {
 		out.Identification.Status = covered.StatusUnidentified
+	}
+	return out
+}
+
+// reportCheck maps a stored check finding; its host is the asset's last
+// host name, else its address.
+func reportCheck(c store.CheckFinding) report.CheckFinding {
+	out := report.CheckFinding{Check: c.Check, Title: c.Title, Severity: c.Severity, CVEs: c.CVEs, KEV: c.KEV,
+		KEVDateAdded: c.KEVDateAdded, AssetID: strconv.FormatInt(c.AssetID, 10), Host: c.Host, Advice: c.Advice,
+		FirstSeen: c.FirstSeen.UTC(), LastSeen: c.LastSeen.UTC()}
+	if out.Host == "" {
+		out.Host = c.IP
 	}
 	return out
 }

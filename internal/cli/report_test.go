@@ -80,6 +80,7 @@ func reportStore(t *testing.T) string {
 	defer st.Close()
 	obs := readJSONL[covered.Observation](t, "testdata/report/observations.jsonl")
 	ids := readJSONL[covered.Identification](t, "testdata/report/identifications.jsonl")
+	var checks []store.HostChecks // recorded by the next run, then cleared
 	run := func(at string, r store.Run, status store.RunStatus, hosts ...string) int64 {
 		t.Helper()
 		clock.step(at)
@@ -105,6 +106,10 @@ func reportStore(t *testing.T) string {
 		if err := st.Ingest(ctx, id, o, idents); err != nil {
 			t.Fatal(err)
 		}
+		if err := st.RecordCheckFindings(ctx, id, checks); err != nil {
+			t.Fatal(err)
+		}
+		checks = nil
 		clock.step(mustTime(at).Add(20 * time.Minute).Format(time.RFC3339))
 		if _, err := st.FinishRun(ctx, id, status, store.RunCounts{}); err != nil {
 			t.Fatal(err)
@@ -147,6 +152,18 @@ func reportStore(t *testing.T) string {
 		Reason: str("bench sample, asset tag shows a non-Dahua OEM")})
 	scan2 := scan1
 	scan2.Scope = []string{"10.20.0.0/23", "10.30.0.0/24"}
+	// The second scan ran security checks too: two findings.
+	checks = []store.HostChecks{
+		{Host: "10.20.0.1", Ran: []string{"cleartext-snmp-v1v2c"}, Findings: []store.CheckFinding{{
+			Check: "cleartext-snmp-v1v2c", Title: "SNMP v1/v2c answers (community string in cleartext)", Severity: "medium",
+			SideEffect: "none", Evidence: []store.CheckEvidence{{Key: "snmp.sysdescr", Value: "S5720-28X-LI-AC", Port: 161}},
+			Advice: "Disable SNMP v1/v2c, use SNMPv3 with authentication and privacy, and change default communities.", Source: "shared/domain cves_safe_checks.csv"}}},
+		{Host: "10.20.1.40", Ran: []string{"dahua-cve-2021-33044-33045-family"}, Findings: []store.CheckFinding{{
+			Check: "dahua-cve-2021-33044-33045-family", Title: "Dahua model family named in the CVE-2021-33044/33045 login-bypass advisory",
+			Severity: "high", CVEs: []string{"CVE-2021-33044", "CVE-2021-33045"}, KEV: true, KEVDateAdded: "2024-08-21",
+			SideEffect: "none", Evidence: []store.CheckEvidence{{Key: "model", Value: "IPC-HDW2431T-AS-S2"}},
+			Advice: "Compare the firmware with Dahua's advisory for CVE-2021-33044/33045 and update.", Source: "shared/domain cves_safe_checks.csv"}}},
+	}
 	run("2024-03-18T09:00:00Z", scan2, store.RunComplete, "10.20.0.1", "10.20.1.40", "10.20.0.254", "10.30.0.1")
 	scan3 := store.Run{Kind: store.RunScan, Scope: []string{"10.30.0.0/16"}, Ports: "default"}
 	run("2024-04-20T09:00:00Z", scan3, store.RunInterrupted, "10.30.0.1")

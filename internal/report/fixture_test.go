@@ -129,6 +129,15 @@ func fixture() Data {
 					Reported: ts("2026-12-02T10:00:00Z"), FollowUp: ts("2026-12-10T10:00:00Z")},
 				Evidence: "DHIP reply Dahua IPC-HDW2431T"},
 		},
+		Checks: []CheckFinding{
+			{Check: "cleartext-telnet", Title: "Telnet management in cleartext", Severity: "medium", AssetID: "a-0001",
+				Host: "core-rtr-1", Advice: "Disable Telnet; manage the device over SSH.",
+				FirstSeen: ts("2026-11-23T09:12:00Z"), LastSeen: ts("2026-12-23T10:14:00Z")},
+			{Check: "dahua-cve-2021-33044-33045-family", Title: "Dahua model family named in the CVE-2021-33044/33045 login-bypass advisory",
+				Severity: "high", CVEs: []string{"CVE-2021-33044", "CVE-2021-33045"}, KEV: true, KEVDateAdded: "2024-08-21",
+				AssetID: "a-0006", Host: "cam-dock", Advice: "Compare the firmware with Dahua's advisory and update.",
+				FirstSeen: ts("2026-12-01T14:05:00Z"), LastSeen: ts("2026-12-01T14:05:00Z")},
+		},
 		Trend: []TrendPoint{
 			{Date: ts("2026-12-01T00:00:00Z"), Open: 4},
 			{Date: ts("2026-11-23T00:00:00Z"), Open: 1},
@@ -188,6 +197,14 @@ func hostile() Data {
 		f.Remediation.Notes = pick(i + 3)
 		f.Evidence = pick(i + 4)
 		f.DeviceType = pick(i + 5)
+	}
+	for i := range d.Checks {
+		c := &d.Checks[i]
+		c.Title = pick(i)
+		c.Host = pick(i + 1)
+		c.Advice = pick(i + 2)
+		c.Check = pick(i + 3)
+		c.CVEs = []string{pick(i + 4)}
 	}
 	d.Gaps = append(d.Gaps, Gap{Kind: pick(0), What: pick(6), Why: pick(3)})
 	d.Contract.Number = pick(2)

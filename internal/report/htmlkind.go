@@ -114,10 +114,11 @@ func writeHTML(bw *bufio.Writer, d *doc) error {
 }
 
 func htmlTable(w hw, t *table) {
+	id := strings.ReplaceAll(t.name, " ", "-") // an id has no spaces
 	w.raw("<section aria-labelledby=\"t-")
-	w.text(t.name)
+	w.text(id)
 	w.raw("\">\n<h2 id=\"t-")
-	w.text(t.name)
+	w.text(id)
 	w.raw("\">")
 	w.text(t.name)
 	w.raw("</h2>\n")

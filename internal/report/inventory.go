@@ -14,12 +14,14 @@ type inventoryModel struct {
 	Summary  inventorySummary `json:"summary"`
 	Assets   []*Asset         `json:"assets"`
 	Findings []*Finding       `json:"findings"`
+	Checks   []*CheckFinding  `json:"checks"`
 	Trend    []TrendPoint     `json:"trend"`
 }
 
 type inventorySummary struct {
 	Assets       int     `json:"assets"`
 	Findings     int     `json:"findings"`
+	Checks       int     `json:"checks"`
 	ByStatus     []count `json:"by_status"`
 	ByEntity     []count `json:"by_entity"`
 	ByDeviceType []count `json:"by_device_type"`
@@ -76,6 +78,7 @@ func sortFindings(fs []Finding) []*Finding {
 func buildInventory(h header, d *Data, x *index) *doc {
 	assets := sortAssets(d.Assets)
 	findings := sortFindings(d.Findings)
+	checks := sortChecks(d.Checks)
 	status, entity, dtype, site := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, a := range assets {
 		id := &a.Identification
@@ -86,11 +89,11 @@ func buildInventory(h header, d *Data, x *index) *doc {
 		dtype[orUnknown(id.DeviceType)]++
 		site[orUnknown(a.Site)]++
 	}
-	sum := inventorySummary{Assets: len(assets), Findings: len(findings),
+	sum := inventorySummary{Assets: len(assets), Findings: len(findings), Checks: len(checks),
 		ByStatus: sortedCounts(status), ByEntity: sortedCounts(entity),
 		ByDeviceType: sortedCounts(dtype), BySite: sortedCounts(site)}
 
-	m := inventoryModel{header: h, Summary: sum, Assets: assets, Findings: findings, Trend: nonNil(d.Trend)}
+	m := inventoryModel{header: h, Summary: sum, Assets: assets, Findings: findings, Checks: nonNil(checks), Trend: nonNil(d.Trend)}
 
 	assetTable := &table{name: "Assets", caption: "Every asset with its identification",
 		cols: []column{
@@ -123,6 +126,7 @@ func buildInventory(h header, d *Data, x *index) *doc {
 			{"Not covered", itoa(status[string(covered.StatusNotCovered)])},
 			{"Unidentified", itoa(status[string(covered.StatusUnidentified)])},
 			{"Findings", itoa(sum.Findings)},
+			{"Security check findings", itoa(sum.Checks)},
 		},
 		notes: []string{"Status is the classification of the latest identification of each asset. " +
 			"Hikvision, Dahua and Hytera equipment is covered under §889 only to the extent it is used for public safety, " +
@@ -134,6 +138,7 @@ func buildInventory(h header, d *Data, x *index) *doc {
 				[][]count{sum.ByStatus, sum.ByEntity, sum.ByDeviceType, sum.BySite}),
 			assetTable,
 			findingsTable(findings, x),
+			checksTable(checks),
 		},
 		csv: assetTable,
 	}
@@ -163,6 +168,69 @@ func findingsTable(fs []*Finding, x *index) *table {
 			rm := &f.Remediation
 			r[13], r[14], r[15], r[16], r[17], r[18] = stateText(rm.State), rm.Owner, day(rm.Due), rm.Ticket, rm.Notes, f.Evidence
 		}}
+}
+
+// checkSeverityRank orders check severities most severe first; anything
+// else comes last.
+var checkSeverityRank = map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+func severityRank(s string) int {
+	if r, ok := checkSeverityRank[s]; ok {
+		return r
+	}
+	return len(checkSeverityRank)
+}
+
+// sortChecks orders check findings most severe first, then by asset and
+// check. It sorts pointers so the caller's Data is untouched.
+func sortChecks(cs []CheckFinding) []*CheckFinding {
+	out := make([]*CheckFinding, len(cs))
+	for i := range cs {
+		out[i] = &cs[i]
+	}
+	slices.SortStableFunc(out, func(a, b *CheckFinding) int {
+		if c := cmp.Compare(severityRank(a.Severity), severityRank(b.Severity)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(a.AssetID), len(b.AssetID)); c != 0 { // numeric ids in number order
+			return c
+		}
+		if c := cmp.Compare(a.AssetID, b.AssetID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Check, b.Check)
+	})
+	return out
+}
+
+// checksTable lists the active security check findings.
+func checksTable(cs []*CheckFinding) *table {
+	return &table{name: "Security checks", caption: "Active security check findings, most severe first",
+		cols: []column{
+			{name: "Check", width: 22}, {name: "Title", width: 36}, {name: "Severity", width: 9},
+			{name: "CVEs", width: 18}, {name: "KEV", width: 16}, {name: "Asset", width: 8},
+			{name: "Host", width: 18}, {name: "Advice", width: 50, nopdf: true},
+			{name: "First seen", width: 17}, {name: "Last seen", width: 17},
+		},
+		n: len(cs),
+		row: func(i int, r []string) {
+			c := cs[i]
+			r[0], r[1], r[2], r[3] = c.Check, c.Title, c.Severity, join(c.CVEs)
+			r[4] = kevText(c)
+			r[5], r[6], r[7], r[8], r[9] = c.AssetID, c.Host, c.Advice, stamp(c.FirstSeen), stamp(c.LastSeen)
+		}}
+}
+
+// kevText says whether a check finding's CVE is known exploited, and
+// since when.
+func kevText(c *CheckFinding) string {
+	switch {
+	case !c.KEV:
+		return ""
+	case c.KEVDateAdded != "":
+		return "yes (added " + c.KEVDateAdded + ")"
+	}
+	return "yes"
 }
 
 // nonNil keeps empty lists as [] in JSON, so consumers see one schema.

@@ -32,6 +32,9 @@ type Data struct {
 	Findings []Finding    `json:"findings"`
 	Trend    []TrendPoint `json:"trend"`
 	Gaps     []Gap        `json:"gaps"`
+	// Checks are the active security check findings (internal/check) of
+	// the assets in scope; the inventory report lists them.
+	Checks []CheckFinding `json:"checks,omitempty"`
 	// Contract is the user-supplied §889 contract metadata (LoadContract);
 	// nil when none was given, in which case the 889 report leaves the
 	// contract fields empty and says so.
@@ -118,6 +121,26 @@ type Finding struct {
 	// Evidence summarises why the finding was made, e.g. the rationale and
 	// the strongest evidence keys.
 	Evidence string `json:"evidence,omitempty"`
+}
+
+// CheckFinding is a security check that flagged an asset (a weak default
+// login, a known-exploited vulnerability of its firmware ...), as the
+// inventory report lists it.
+type CheckFinding struct {
+	// Check is the check's id, Title what it found.
+	Check    string   `json:"check"`
+	Title    string   `json:"title"`
+	Severity string   `json:"severity"`
+	CVEs     []string `json:"cves,omitempty"`
+	// KEV is set when a CVE is in CISA's Known Exploited Vulnerabilities
+	// catalog, KEVDateAdded (YYYY-MM-DD) when it was added there.
+	KEV          bool      `json:"kev"`
+	KEVDateAdded string    `json:"kev_date_added,omitempty"`
+	AssetID      string    `json:"asset_id"`
+	Host         string    `json:"host,omitempty"`
+	Advice       string    `json:"advice,omitempty"`
+	FirstSeen    time.Time `json:"first_seen,omitzero"`
+	LastSeen     time.Time `json:"last_seen,omitzero"`
 }
 
 // Remediation is what is being done about a finding.

@@ -237,7 +237,7 @@ func checkXLSX(t *testing.T, k Kind, out []byte) {
 	}
 	defer f.Close()
 	want := map[Kind][]string{
-		KindInventory: {"Summary", "Counts", "Assets", "Findings", "Trend"},
+		KindInventory: {"Summary", "Counts", "Assets", "Findings", "Security checks", "Trend"},
 		Kind889:       {"Summary", "Regimes", "Items"},
 		KindInquiry:   {"Summary", "Counts", "Runs", "Gaps", "Trend"},
 	}[k]

@@ -775,3 +775,36 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// checkSeverities are the severities of security checks, most severe first.
+var checkSeverities = []string{"critical", "high", "medium", "low", "info"}
+
+// checkFindingFilter reads the check finding filters.
+func checkFindingFilter(q *query) store.CheckFindingFilter {
+	f := store.CheckFindingFilter{
+		AssetID: q.id("asset"), CheckID: q.str("check"), Site: q.str("site"),
+		IncludeInactive: q.str("inactive") == "true",
+		Limit:           q.int("limit", defaultLimit, 1, maxLimit), Offset: q.int("offset", 0, 0, 1<<31-1),
+	}
+	for _, sv := range q.list("severity") {
+		if !oneOf(sv, checkSeverities) {
+			q.fail("severity", "unknown severity %q (%s)", sv, strings.Join(checkSeverities, ", "))
+		}
+		f.Severity = append(f.Severity, sv)
+	}
+	return f
+}
+
+func (s *Server) apiCheckFindings(w http.ResponseWriter, r *http.Request, _ *principal) error {
+	q := newQuery(r)
+	f := checkFindingFilter(q)
+	if q.err != nil {
+		return q.err
+	}
+	items, err := s.st.CheckFindings(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[store.CheckFinding]{Items: nonNil(items), Limit: f.Limit, Offset: f.Offset})
+	return nil
+}

@@ -82,16 +82,19 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, to string, err err
 
 // overviewData is the overview page.
 type overviewData struct {
-	Assets     int
-	ByStatus   []bar
-	OpenTotal  int
-	ByEntity   []bar
-	ByType     []bar
-	Trend      *trendChart
-	Runs       []store.Run
-	RangesSet  bool
-	Gaps       []rangeGap
-	StaleSites []staleSite
+	Assets    int
+	ByStatus  []bar
+	OpenTotal int
+	ByEntity  []bar
+	ByType    []bar
+	// Checks are the open (active) security check findings by severity.
+	ChecksTotal int
+	Checks      []bar
+	Trend       *trendChart
+	Runs        []store.Run
+	RangesSet   bool
+	Gaps        []rangeGap
+	StaleSites  []staleSite
 }
 
 // bar is one row of a bar chart: a label, its count and its share of the
@@ -240,6 +243,21 @@ func (s *Server) overview(ctx context.Context) (overviewData, error) {
 	d.ByStatus = bars(order, status, func(st string) string { return "/assets?status=" + st })
 	for i := range d.ByStatus {
 		d.ByStatus[i].Class = "st-" + d.ByStatus[i].Label
+	}
+	checks, err := s.st.ActiveCheckCounts(ctx)
+	if err != nil {
+		return d, err
+	}
+	sevs := slices.Clone(checkSeverities)
+	for sev, n := range checks {
+		d.ChecksTotal += n
+		if !slices.Contains(sevs, sev) {
+			sevs = append(sevs, sev)
+		}
+	}
+	d.Checks = bars(sevs, checks, func(string) string { return "" }) // no page lists them yet
+	for i := range d.Checks {
+		d.Checks[i].Class = "sev-" + d.Checks[i].Label
 	}
 	if d.Trend, err = s.trend(ctx, runs); err != nil {
 		return d, err

@@ -171,10 +171,12 @@ func (s *Server) assetsByKey(ctx context.Context, q url.Values, f store.AssetFil
 }
 
 // assetData is the asset page: the detail with each finding's history and
-// the states its form offers.
+// the states its form offers, and the asset's security check findings.
 type assetData struct {
 	store.AssetDetail
 	Findings []findingView
+	// Checks are the asset's active security check findings.
+	Checks []store.CheckFinding
 }
 
 type findingView struct {
@@ -203,6 +205,9 @@ func (s *Server) assetPage(w http.ResponseWriter, r *http.Request, p *principal)
 			return err
 		}
 		data.Findings = append(data.Findings, findingView{f, h, store.NextStates(f.Remediation.State)})
+	}
+	if data.Checks, err = s.st.CheckFindings(r.Context(), store.CheckFindingFilter{AssetID: d.ID}); err != nil {
+		return err
 	}
 	title := "Asset " + strconv.FormatInt(d.ID, 10)
 	if d.LastIP != "" {

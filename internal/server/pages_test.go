@@ -20,7 +20,9 @@ import (
 // seed stores two complete scans of three hosts: a covered Huawei router
 // whose banner holds markup and bytes that are not text, a suspected
 // Hikvision camera and a Cisco switch, which the second scan no longer
-// sees. It returns the two runs.
+// sees. Both scans run two security checks on the router: the first finds
+// both, the second only the KEV one, so the other is cleared. It returns
+// the two runs.
 func (h *harness) seed() (run1, run2 int64) {
 	h.t.Helper()
 	ctx := context.Background()
@@ -39,6 +41,12 @@ func (h *harness) seed() (run1, run2 int64) {
 		{"10.7.0.3", map[string]string{"snmp.sysdescr": "Cisco IOS"}, covered.Identification{Status: covered.StatusNotCovered,
 			Manufacturer: "Cisco", DeviceType: "switch", Confidence: 0.9}},
 	}
+	kev := store.CheckFinding{Check: "huawei-ar-kev", Title: "Huawei AR firmware in a KEV advisory", Severity: "critical",
+		CVEs: []string{"CVE-2017-17215"}, KEV: true, KEVDateAdded: "2021-11-03", SideEffect: "none",
+		Evidence: []store.CheckEvidence{{Key: "http.banner", Value: "Huawei-AR <b>bold</b>", Port: 80}}, Advice: "update the firmware"}
+	weak := store.CheckFinding{Check: "cleartext-http", Title: "HTTP management in cleartext", Severity: "medium", SideEffect: "none",
+		Evidence: []store.CheckEvidence{{Key: "http.banner", Value: "Huawei-AR", Port: 80}}, Advice: "use HTTPS"}
+	checks := [][]store.CheckFinding{{kev, weak}, {kev}}
 	scan := func(n int) int64 {
 		run, err := h.st.BeginRun(ctx, store.Run{Kind: store.RunScan, User: "tester", Site: "hq", Scope: []string{"10.7.0.0/24"}})
 		if err != nil {
@@ -57,6 +65,11 @@ func (h *harness) seed() (run1, run2 int64) {
 		if err := h.st.Ingest(ctx, run, obs, ids); err != nil {
 			h.t.Fatal(err)
 		}
+		if err := h.st.RecordCheckFindings(ctx, run, []store.HostChecks{{Host: "10.7.0.1",
+			Ran: []string{kev.Check, weak.Check}, Findings: checks[0]}}); err != nil {
+			h.t.Fatal(err)
+		}
+		checks = checks[1:]
 		if _, err := h.st.FinishRun(ctx, run, store.RunComplete, store.RunCounts{Hosts: int64(n), Observations: int64(len(obs))}); err != nil {
 			h.t.Fatal(err)
 		}
@@ -290,12 +303,24 @@ func TestPageContent(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "parameter subnet") {
 		t.Errorf("bad subnet: %d, want 400 with the reason", resp.StatusCode)
 	}
+	_, page = u.get("/")
+	if !regexp.MustCompile(`Open security check findings by severity <span class="count">1</span>`).MatchString(page) {
+		t.Error("overview: want one open security check finding")
+	}
 	router := h.assetAt("10.7.0.1")
 	_, page = u.get(fmt.Sprintf("/assets/%d", router))
 	for _, want := range []string{"huawei-ar-http", "&lt;script&gt;alert(1)&lt;/script&gt;", `\x00\xff`, "the HTTP server names Huawei", "confirm the model", "AR6140"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("asset page lacks %q", want)
 		}
+	}
+	for _, want := range []string{"Huawei AR firmware in a KEV advisory", "CVE-2017-17215", "KEV 2021-11-03", "Huawei-AR &lt;b&gt;bold&lt;/b&gt;", "update the firmware"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("asset page: security checks lack %q", want)
+		}
+	}
+	if strings.Contains(page, "HTTP management in cleartext") {
+		t.Error("asset page shows a cleared check finding")
 	}
 	if strings.Contains(page, "<script>alert") || strings.Contains(page, "Save finding") {
 		t.Error("asset page: raw markup, or a remediation form for a viewer")

@@ -36,6 +36,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/findings", v, true, s.apiFindings},
 		{"GET", "/api/v1/findings/{id}", v, true, s.apiFinding},
 		{"POST", "/api/v1/findings/{id}/remediation", o, true, s.apiSetRemediation},
+		{"GET", "/api/v1/check-findings", v, true, s.apiCheckFindings},
 		{"GET", "/api/v1/runs", v, true, s.apiRuns},
 		{"GET", "/api/v1/runs/{id}", v, true, s.apiRun},
 		{"GET", "/api/v1/diff", v, true, s.apiDiff},

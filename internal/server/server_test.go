@@ -204,6 +204,50 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
+// TestAPICheckFindings: the list of check findings filters by severity,
+// asset and check, and shows cleared ones only when asked.
+func TestAPICheckFindings(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	router := h.assetAt("10.7.0.1")
+	viewer := h.tokens[auth.Viewer]
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"huawei-ar-kev"}},
+		{"?inactive=true", []string{"huawei-ar-kev", "cleartext-http"}},
+		{"?severity=medium,low&inactive=true", []string{"cleartext-http"}},
+		{"?severity=medium", []string{}},
+		{fmt.Sprintf("?asset=%d&check=huawei-ar-kev&site=hq", router), []string{"huawei-ar-kev"}},
+		{"?site=elsewhere", []string{}},
+		{"?inactive=true&limit=1&offset=1", []string{"cleartext-http"}},
+	} {
+		resp, body := h.do("GET", "/api/v1/check-findings"+tc.query, viewer, "")
+		var pg struct {
+			Items []store.CheckFinding `json:"items"`
+			Limit int                  `json:"limit"`
+		}
+		if err := json.Unmarshal([]byte(body), &pg); resp.StatusCode != 200 || err != nil || pg.Items == nil {
+			t.Errorf("%s: %d %v %s", tc.query, resp.StatusCode, err, body)
+			continue
+		}
+		got := []string{}
+		for _, c := range pg.Items {
+			got = append(got, c.Check)
+			if c.AssetID != router || c.IP != "10.7.0.1" || len(c.Evidence) == 0 {
+				t.Errorf("%s: %+v", tc.query, c)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: checks %v, want %v", tc.query, got, tc.want)
+		}
+	}
+	if resp, _ := h.do("GET", "/api/v1/check-findings", "", ""); resp.StatusCode != 401 {
+		t.Errorf("without a token: %d, want 401", resp.StatusCode)
+	}
+}
+
 // TestBadRequestsChangeNothing: malformed JSON, unknown fields, oversized
 // bodies and bad parameters get a 4xx with a clear message, and the audit
 // log shows no change.
@@ -231,6 +275,8 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 		{"GET", "/api/v1/assets?subnet=10.0.0.0/99", admin, "", 400, "parameter subnet"},
 		{"GET", "/api/v1/assets?sort=name", admin, "", 400, "parameter sort"},
 		{"GET", "/api/v1/assets?seen_since=yesterday", admin, "", 400, "parameter seen_since"},
+		{"GET", "/api/v1/check-findings?severity=high,severe", admin, "", 400, "unknown severity"},
+		{"GET", "/api/v1/check-findings?asset=x", admin, "", 400, "parameter asset"},
 		{"GET", "/api/v1/assets/abc", admin, "", 400, "id"},
 		{"GET", "/api/v1/assets/999", admin, "", 404, "not found"},
 		{"GET", "/api/v1/reports/secret?format=html", admin, "", 400, "kind"},
