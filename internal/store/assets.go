@@ -195,8 +195,8 @@ func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
 	if desc {
 		order = strings.ReplaceAll(order, ",", " DESC,") + " DESC"
 	}
-	return list(ctx, s, "assets", scanAsset, `SELECT `+assetCols+` FROM assets a`+whereClause(where)+` ORDER BY `+order+
-		limitClause(f.Limit, f.Offset), args...)
+	q, args := s.paged(`SELECT `+assetCols+` FROM assets a`+whereClause(where)+` ORDER BY `+order, args, f.Limit, f.Offset)
+	return list(ctx, s, "assets", scanAsset, q, args...)
 }
 
 // AssetLink is one identifier that tied hosts to an asset, with the runs

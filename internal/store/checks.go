@@ -236,8 +236,9 @@ func (s *Store) CheckFindings(ctx context.Context, f CheckFindingFilter) ([]Chec
 	if f.Site != "" {
 		where, args = append(where, "a.site = ?"), append(args, f.Site)
 	}
-	rows, err := s.query(ctx, `SELECT `+checkFindingCols+` FROM check_findings c JOIN assets a ON a.id = c.asset_id`+
-		whereClause(where)+` ORDER BY `+checkSeverityOrder+`, c.asset_id, c.check_id`+limitClause(f.Limit, f.Offset), args...)
+	q, args := s.paged(`SELECT `+checkFindingCols+` FROM check_findings c JOIN assets a ON a.id = c.asset_id`+
+		whereClause(where)+` ORDER BY `+checkSeverityOrder+`, c.asset_id, c.check_id`, args, f.Limit, f.Offset)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: check findings: %w", err)
 	}

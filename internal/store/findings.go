@@ -98,8 +98,8 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 	if f.Site != "" {
 		where, args = append(where, "a.site = ?"), append(args, f.Site)
 	}
-	q := `SELECT ` + findingCols + ` FROM findings f JOIN assets a ON a.id = f.asset_id` + whereClause(where) +
-		` ORDER BY f.id` + limitClause(f.Limit, f.Offset)
+	q, args := s.paged(`SELECT `+findingCols+` FROM findings f JOIN assets a ON a.id = f.asset_id`+whereClause(where)+
+		` ORDER BY f.id`, args, f.Limit, f.Offset)
 	return list(ctx, s, "findings", scanFinding, q, args...)
 }
 
@@ -145,6 +145,23 @@ func limitClause(limit, offset int) string {
 		q += fmt.Sprintf(" OFFSET %d", offset)
 	}
 	return q
+}
+
+// paged appends LIMIT and OFFSET to q as parameters, not literals, so that
+// every page of a list is one prepared statement (readStmt caches by text).
+func (s *Store) paged(q string, args []any, limit, offset int) (string, []any) {
+	if limit <= 0 && offset <= 0 {
+		return q, args
+	}
+	q += " LIMIT ? OFFSET ?"
+	switch {
+	case limit > 0:
+		return q, append(args, limit, offset)
+	case s.d.postgres():
+		return q, append(args, nil, offset) // LIMIT NULL: none
+	default:
+		return q, append(args, -1, offset) // a negative LIMIT: none
+	}
 }
 
 func flagged(s covered.Status) bool {
