@@ -93,6 +93,14 @@ func (p Program) serve(ctx context.Context, f *serveFlags, know *knowFlags) erro
 			return err
 		}
 	}
+	if !f.tls {
+		// Passwords and session cookies must not cross a network in clear,
+		// and browsers drop the Secure session cookie over plain HTTP
+		// anywhere but on loopback.
+		if err := loopbackListen("--listen without --tls", f.listen); err != nil {
+			return err
+		}
+	}
 	password := ""
 	if f.adminPasswordFile != "" {
 		b, err := os.ReadFile(f.adminPasswordFile)
@@ -137,7 +145,7 @@ func (p Program) serve(ctx context.Context, f *serveFlags, know *knowFlags) erro
 		return usageErr("--tls-cert and --tls-key need --tls")
 	}
 	if setup != "" {
-		fmt.Fprintf(p.Stderr, "covered: no user yet: create the administrator at %s://%s/setup?token=%s (valid 24 hours, once)\n", scheme, f.listen, setup)
+		fmt.Fprintf(p.Stderr, "covered: no user yet: create the administrator at %s://%s/setup?token=%s (valid 24 hours, once)\n", scheme, linkHost(f.listen), setup)
 	}
 	ls := []server.Listener{main}
 	if f.metricsListen != "" {
@@ -178,6 +186,19 @@ func seedAllowed(ctx context.Context, st *store.Store, seed []netip.Prefix) erro
 	return st.SetAllowedRanges(ctx, seed, "serve --allow")
 }
 
+// linkHost is the address to print in a link to the server: a wildcard
+// listen address is reached on loopback.
+func linkHost(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if ip, err := netip.ParseAddr(host); host == "" || err == nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
 // loopbackListen refuses an address that is not on loopback.
 func loopbackListen(flag, addr string) error {
 	host, _, err := net.SplitHostPort(addr)
@@ -185,7 +206,7 @@ func loopbackListen(flag, addr string) error {
 		return usageErr("%s %q: %v", flag, addr, err)
 	}
 	if ip, err := netip.ParseAddr(host); (err != nil || !ip.IsLoopback()) && host != "localhost" {
-		return usageErr("%s %q: serve unauthenticated metrics on a loopback address only", flag, addr)
+		return usageErr("%s %q: only a loopback address may be served this way (metrics without a token, or the dashboard without TLS)", flag, addr)
 	}
 	return nil
 }

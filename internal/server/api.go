@@ -135,7 +135,7 @@ func assetFilter(q *query) store.AssetFilter {
 		FirstSince: q.time("first_seen_since"), FirstUntil: q.time("first_seen_until"),
 		Sort:  store.AssetSort(q.str("sort")),
 		Limit: q.int("limit", defaultLimit, 1, maxLimit), Offset: q.int("offset", 0, 0, 1<<31-1),
-		After: int64(q.int("after", 0, 0, 1<<62)),
+		After: int64(q.int("after", 0, 0, 1<<31-1)),
 	}
 	if s := q.str("subnet"); s != "" {
 		p, err := netip.ParsePrefix(s)
@@ -532,7 +532,10 @@ func parsePrefixes(in []string) ([]netip.Prefix, error) {
 			if aerr != nil {
 				return nil, badRequest("range %q: want a CIDR such as 10.20.0.0/16 or one address", s)
 			}
-			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96) // as the scanner reads such addresses
 		}
 		out = append(out, p.Masked())
 	}

@@ -49,7 +49,11 @@ func (c *countCache) assets(ctx context.Context, st *store.Store, f store.AssetF
 		e = &countEntry{ready: make(chan struct{}), pending: true}
 		c.m[key] = e
 		c.mu.Unlock()
-		e.n, e.err = st.CountAssets(ctx, f)
+		// Others may be waiting on this count: the client that started it
+		// going away must not fail theirs.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		e.n, e.err = st.CountAssets(cctx, f)
+		cancel()
 		c.mu.Lock()
 		e.at, e.pending = time.Now(), false
 		if e.err != nil {

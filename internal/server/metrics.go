@@ -46,16 +46,16 @@ func (c *inventoryCollector) Describe(ch chan<- *prometheus.Desc) { ch <- openFi
 func (c *inventoryCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	fs, err := c.st.Findings(ctx, store.FindingFilter{States: []store.RemediationState{store.StateOpen, store.StateReplacing}})
+	counts, err := c.st.OpenFindingCounts(ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(openFindingsDesc, err)
 		return
 	}
-	counts := map[[2]string]int{}
-	for _, f := range fs {
-		counts[[2]string{f.CoveredEntity, string(f.Status)}]++
+	byEntity := map[[2]string]int{}
+	for _, fc := range counts {
+		byEntity[[2]string{fc.Entity, string(fc.Status)}] += fc.N
 	}
-	for k, n := range counts {
+	for k, n := range byEntity {
 		ch <- prometheus.MustNewConstMetric(openFindingsDesc, prometheus.GaugeValue, float64(n), k[0], k[1])
 	}
 }

@@ -107,7 +107,7 @@ func (s *Server) assetsPage(w http.ResponseWriter, r *http.Request, p *principal
 	// that a deep page costs what the first one costs; before= goes back.
 	// The other orders page by offset.
 	byKey := (f.Sort == "" || f.Sort == "id" || f.Sort == "-id") && f.Offset == 0
-	before := int64(q.int("before", 0, 0, 1<<62))
+	before := int64(q.int("before", 0, 0, 1<<31-1))
 	if before > 0 && (!byKey || f.After > 0) {
 		q.fail("before", "pages the id order only, without after or offset")
 	}

@@ -62,17 +62,19 @@ func (s *Server) startScan(r *http.Request, b scanBody, p *principal) (int64, er
 	if err != nil {
 		return 0, err
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		body()
-	}()
+	if err := s.background(body); err != nil {
+		return 0, err
+	}
 	s.st.AuditEvent(r.Context(), p.name, "scan.start", "run", run, map[string]any{"targets": targets})
 	return run, nil
 }
 
-// loopback is where loopback addresses live.
-var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+// loopback is where loopback addresses live; unspecified are the "this
+// host" addresses, never a scan target.
+var (
+	loopback    = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	unspecified = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("::/128")}
+)
 
 // scanSet is the set of addresses scans may target: the allowed ranges,
 // except loopback and the server's own addresses, which are allowed only by
@@ -80,7 +82,7 @@ var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustPa
 // own address), never by a broader range that happens to include them.
 func (s *Server) scanSet(ranges []netip.Prefix) *netipx.IPSet {
 	var special, explicit netipx.IPSetBuilder
-	for _, p := range loopback {
+	for _, p := range append(loopback, unspecified...) {
 		special.AddPrefix(p)
 	}
 	own := map[netip.Addr]bool{}
@@ -122,12 +124,24 @@ func parseTarget(t string) (netipx.IPRange, error) {
 		return netipx.IPRangeFrom(a.Unmap(), a.Unmap()), nil
 	}
 	if p, err := netip.ParsePrefix(t); err == nil {
-		return netipx.RangeOfPrefix(p.Masked()), nil
+		return unmapRange(netipx.RangeOfPrefix(p.Masked()))
 	}
 	if rg, err := netipx.ParseIPRange(t); err == nil {
-		return rg, nil
+		return unmapRange(rg)
 	}
 	return netipx.IPRange{}, errors.New("want an address, a CIDR (10.1.2.0/24) or a range (10.1.2.10-10.1.2.20)")
+}
+
+// unmapRange turns IPv4-mapped IPv6 ranges into IPv4, as the scanner and
+// the dialer do, so that ::ffff:127.0.0.1 is checked as the loopback
+// address it is. A range straddling mapped and other IPv6 addresses is
+// refused rather than guessed at.
+func unmapRange(rg netipx.IPRange) (netipx.IPRange, error) {
+	from, to := rg.From(), rg.To()
+	if from.Is4In6() != to.Is4In6() {
+		return netipx.IPRange{}, errors.New("a range must not mix IPv4-mapped and other IPv6 addresses")
+	}
+	return netipx.IPRangeFrom(from.Unmap(), to.Unmap()), nil
 }
 
 // rangeSize counts a range's addresses, saturating far above any limit.

@@ -88,6 +88,8 @@ type Server struct {
 	// ctx is the server's lifetime: background scans run under it.
 	ctx    context.Context
 	cancel context.CancelFunc
+	bgMu   sync.Mutex // guards closed and wg.Add against Close's Wait
+	closed bool
 	wg     sync.WaitGroup
 }
 
@@ -136,8 +138,27 @@ func (s *Server) MetricsHandler() http.Handler { return s.metricsHandler() }
 
 // Close stops background scans and waits for them to record their end.
 func (s *Server) Close() error {
+	s.bgMu.Lock()
+	s.closed = true
+	s.bgMu.Unlock()
 	s.cancel()
 	s.wg.Wait()
+	return nil
+}
+
+// background runs fn until it returns, and Close waits for it; after Close
+// it refuses.
+func (s *Server) background(fn func()) error {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.closed {
+		return &httpError{http.StatusServiceUnavailable, "the server is shutting down"}
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn()
+	}()
 	return nil
 }
 

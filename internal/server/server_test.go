@@ -533,3 +533,60 @@ func TestSetupLink(t *testing.T) {
 		t.Errorf("Bootstrap with an admin present: %q, %v", again, err)
 	}
 }
+
+// TestSafeNext: a post-login redirect never leaves the site.
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/assets?status=covered&q=x": "/assets?status=covered&q=x",
+		"/findings/7":                "/findings/7",
+		"":                           "/",
+		"https://evil.example/":      "/",
+		"//evil.example":             "/",
+		"/\\evil.example":            "/",
+		"/../\\evil.example":         "/",
+		"/\t/evil.example":           "/",
+		"/\x7f/evil.example":         "/",
+		"/login?next=/x":             "/",
+		"assets":                     "/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestMappedLoopbackRefused: an IPv4-mapped IPv6 target is checked as the
+// IPv4 address the scanner would reach, so a broad IPv6 allowance does not
+// let the server scan itself.
+func TestMappedLoopbackRefused(t *testing.T) {
+	h := newHarness(t)
+	if resp, _ := h.do("PUT", "/api/v1/allowed-ranges", h.tokens[auth.Admin], `{"ranges": ["::/0"]}`); resp.StatusCode != 200 {
+		t.Fatalf("set allowed ranges: %d", resp.StatusCode)
+	}
+	for _, target := range []string{"::ffff:127.0.0.1", "::ffff:127.0.0.0/104", "::ffff:192.0.2.10", "::ffff:0.0.0.0/96"} {
+		if resp, body := h.do("POST", "/api/v1/scans", h.tokens[auth.Operator], `{"targets": ["`+target+`"]}`); resp.StatusCode != 403 {
+			t.Errorf("scan %s under ::/0: %d %s, want 403", target, resp.StatusCode, body)
+		}
+	}
+}
+
+// TestDemotedCreatorDemotesTokens: a token never does more than its
+// creator may do now.
+func TestDemotedCreatorDemotesTokens(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	u, err := h.st.UserByName(ctx, "operator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewer := "viewer"
+	if _, err := h.st.UpdateUser(ctx, u.ID, store.UserChange{Role: &viewer}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := h.do("POST", "/api/v1/scans", h.tokens[auth.Operator], `{"targets": ["127.0.0.1"]}`); resp.StatusCode != 403 {
+		t.Errorf("a demoted operator's token started a scan: %d", resp.StatusCode)
+	}
+	if resp, _ := h.do("GET", "/api/v1/assets", h.tokens[auth.Operator], ""); resp.StatusCode != 200 {
+		t.Errorf("a demoted operator's token cannot read: %d", resp.StatusCode)
+	}
+}

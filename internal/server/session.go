@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -28,8 +30,8 @@ type principal struct {
 const (
 	sessionCookie       = "__Host-covered_session"
 	sessionCookieInsec  = "covered_session" // when SecureCookies is off (plain-HTTP tests)
-	sessionSecretPrefix = "cvs_"
-	tokenSecretPrefix   = "cvt_"
+	sessionSecretPrefix = auth.SessionPrefix
+	tokenSecretPrefix   = auth.TokenPrefix
 )
 
 func (s *Server) cookieName() string {
@@ -57,6 +59,17 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		role, err := auth.ParseRole(t.Role)
 		if err != nil {
 			return nil, err
+		}
+		// A token never does more than its creator may do now: demoting a
+		// user demotes the tokens they made.
+		creator, err := s.st.User(r.Context(), t.UserID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if cr, cerr := auth.ParseRole(creator.Role); err != nil || cerr != nil {
+			return nil, &httpError{http.StatusUnauthorized, "the API token's creator no longer exists"}
+		} else if !cr.Allows(role) {
+			role = cr
 		}
 		if now := s.now(); now.Sub(t.LastUsed) > time.Minute {
 			// Last use to the minute is enough, and spares a write per call.
@@ -122,6 +135,17 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
+// clientNet is the client's address for rate limiting: the address for
+// IPv4, its /64 for IPv6 (one host commonly holds a whole /64).
+func clientNet(r *http.Request) string {
+	a, err := netip.ParseAddr(clientAddr(r))
+	if err != nil || a.Unmap().Is4() {
+		return clientAddr(r)
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
 // clientAddr is the request's remote address without the port, for rate
 // limiting. The server is not meant to sit behind a proxy, so
 // X-Forwarded-For is not trusted.
@@ -155,9 +179,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) err
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	now := s.now()
-	if !s.logins.Allow("addr:"+clientAddr(r), now) || !s.logins.Allow("user:"+strings.ToLower(name), now) {
-		s.st.AuditEvent(r.Context(), name, "session.login_limited", "user", 0, map[string]any{"addr": clientAddr(r)})
+	if !validUserName(name) {
+		return s.loginForm(w, r, http.StatusUnauthorized, "", next, "Wrong user name or password.")
+	}
+	// Limits per client network and per name from that network: a
+	// guesser is slowed down, but cannot lock a name out for everyone
+	// else by failing on purpose.
+	now, from := s.now(), clientNet(r)
+	if !s.logins.Allow("net:"+from, now) || !s.logins.Allow("user:"+strings.ToLower(name)+"@"+from, now) {
+		s.log.Warn("login rate limited", "user", name, "from", from)
 		w.Header().Set("Retry-After", "30")
 		return s.loginForm(w, r, http.StatusTooManyRequests, name, next, "Too many attempts: wait a minute and try again.")
 	}
@@ -170,6 +200,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) err
 			// A user without a usable hash cannot log in; say why in the
 			// log, not to the client.
 			s.log.Warn("login refused: stored password hash unusable", "user", u.Name, "err", cerr)
+			auth.DummyCheck(password)
 		}
 	case err == nil || errors.Is(err, store.ErrNotFound):
 		// Unknown or disabled: spend the time of a real check, so that the
@@ -205,9 +236,18 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *principal) er
 }
 
 // safeNext keeps a post-login redirect on this site: a local absolute path
-// only, never "//host" or a URL.
+// only. Backslashes and control characters are refused outright (browsers
+// read "\" as "/" and drop tabs, so "/\evil.example" or "/\t/evil.example"
+// would leave the site), and the cleaned path is checked again.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.HasPrefix(next, "/login") {
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c == '\\' || c < 0x20 || c == 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(next, "//") || strings.HasPrefix(path.Clean(u.Path), "//") || strings.HasPrefix(u.Path, "/login") {
 		return "/"
 	}
 	return next
