@@ -215,6 +215,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) err
 		s.st.AuditEvent(r.Context(), name, "session.login_failed", "user", u.ID, map[string]any{"addr": clientAddr(r)})
 		return s.loginForm(w, r, http.StatusUnauthorized, name, next, "Wrong user name or password.")
 	}
+	// A success forgives this name's earlier failures from this network.
+	s.logins.Reset("user:" + strings.ToLower(name) + "@" + from)
+	if auth.NeedsRehash(u.PasswordHash) {
+		// Hashed under older parameters: the password is at hand now, so
+		// bring the hash up to the current ones.
+		if hash, err := auth.HashPassword(password); err == nil {
+			if _, err := s.st.UpdateUser(r.Context(), u.ID, store.UserChange{PasswordHash: &hash}, u.Name); err != nil {
+				s.log.Warn("password rehash not stored", "user", u.Name, "err", err)
+			}
+		}
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
