@@ -42,6 +42,7 @@ type ActiveFunc func(ctx context.Context, env *Env) (ev []Evidence, found bool, 
 var actives = map[string]ActiveFunc{
 	"zte-web-shell-page":      zteWebShellPage,
 	"hikvision-basic-default": hikvisionBasicDefault,
+	"dahua-rtsp-default":      dahuaRTSPDefault,
 }
 
 // Response bounds of the HTTP helper.

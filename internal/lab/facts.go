@@ -90,7 +90,7 @@ func (s *service) facts() []Fact {
 			add("rtsp.header.server", s.text(r.Server), "", r.Server.Source)
 		}
 		if t := firstText(r.Auth, r.SDP, r.Server); t != nil {
-			add("rtsp.response", string(s.rtspReply("DESCRIBE", fmt.Sprintf("rtsp://%s/", s.dev.Addr), "2")), "", t.Source)
+			add("rtsp.response", string(s.rtspReply("DESCRIBE", fmt.Sprintf("rtsp://%s/", s.dev.Addr), "2", "")), "", t.Source)
 		}
 	case sv.SIP != nil:
 		if t := sv.SIP.Server; t != nil {

@@ -44,6 +44,9 @@ func (p *Profile) Replies() []Reply {
 			add(s, "Server", s.RTSP.Server)
 			add(s, "challenge", s.RTSP.Auth)
 			add(s, "SDP", s.RTSP.SDP)
+			for _, a := range s.RTSP.Accounts {
+				add(s, "account "+a.User, &Text{a.User, a.Source})
+			}
 		case s.SIP != nil:
 			add(s, "Server", s.SIP.Server)
 			add(s, "User-Agent", s.SIP.UserAgent)

@@ -69,11 +69,22 @@ type TelnetSpec struct {
 }
 
 // RTSPSpec answers OPTIONS with 200 and DESCRIBE with 401 and the challenge
-// (Auth), or with 200 and an SDP body.
+// (Auth), or with 200 and an SDP body. With Accounts and a Digest challenge,
+// a DESCRIBE whose Digest Authorization answers the challenge for one of
+// the accounts gets 200 and the SDP; any other gets 401 again.
 type RTSPSpec struct {
-	Server *Text `yaml:"server,omitempty"`
-	Auth   *Text `yaml:"auth,omitempty"`
-	SDP    *Text `yaml:"sdp,omitempty"`
+	Server   *Text         `yaml:"server,omitempty"`
+	Auth     *Text         `yaml:"auth,omitempty"`
+	SDP      *Text         `yaml:"sdp,omitempty"`
+	Accounts []RTSPAccount `yaml:"accounts,omitempty"`
+}
+
+// RTSPAccount is an account the lab's RTSP server accepts, with the public
+// fact it stands for (a vendor default).
+type RTSPAccount struct {
+	User     string `yaml:"user"`
+	Password string `yaml:"password"`
+	Source   string `yaml:"source"`
 }
 
 // SIPSpec answers SIP OPTIONS over UDP with 200 OK carrying one of the
