@@ -2,12 +2,6 @@ package check
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/base64"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"net"
 	"net/netip"
 	"strings"
 	"testing"
@@ -15,6 +9,7 @@ import (
 
 	"github.com/coveredtool/covered"
 	"github.com/coveredtool/covered/internal/lab"
+	"github.com/coveredtool/covered/internal/lab/labtest"
 	"github.com/coveredtool/covered/internal/safedial"
 )
 
@@ -48,7 +43,7 @@ func TestDahuaDefaultRTSP(t *testing.T) {
 	for _, ld := range l.Devices() {
 		// The evidence a scan collects: the RTSP DESCRIBE's 401 and its
 		// Digest challenge.
-		realm := realmOf(t, ld.Addr)
+		realm := labtest.RTSPRealm(t, ld.Addr.String())
 		d := &Device{Host: ld.Addr.String(), Addr: ld.Addr, Identification: covered.Identification{CoveredEntity: "Dahua", Manufacturer: "Dahua"},
 			Observations: []covered.Observation{{Key: "rtsp.response", Port: 554, Transport: "tcp",
 				Value: "RTSP/1.0 401 Unauthorized\r\nCSeq: 2\r\nWWW-Authenticate: Digest realm=\"" + realm + "\", nonce=\"1736541895\"\r\n\r\n"}}}
@@ -74,7 +69,7 @@ func TestDahuaDefaultRTSP(t *testing.T) {
 			t.Errorf("%s: want Digest authorization only, sent %q", ld.Profile, wrote.String())
 		}
 		// The passwords never go out in clear, nor in Basic form.
-		for _, p := range []string{"admin:admin", "666666:666666", b64("admin:admin"), b64("666666:666666"), "password"} {
+		for _, p := range []string{"admin:admin", "666666:666666", labtest.B64("admin:admin"), labtest.B64("666666:666666"), "password"} {
 			if strings.Contains(wrote.String(), p) {
 				t.Errorf("%s: %q on the wire", ld.Profile, p)
 			}
@@ -91,12 +86,12 @@ func TestDahuaDefaultRTSP(t *testing.T) {
 			if !strings.Contains(text.String(), "account admin:") {
 				t.Errorf("finding does not name the account: %s", text.String())
 			}
-			ha1 := md5hex("admin:" + realm + ":admin")
-			resp := md5hex(ha1 + ":1736541895:" + md5hex("DESCRIBE:rtsp://"+ld.Addr.String()+":554"+dahuaRTSPPath))
+			forms := labtest.SecretForms("admin", "admin", realm, "1736541895", "DESCRIBE", "rtsp://"+ld.Addr.String()+":554"+dahuaRTSPPath)
+			resp := forms[len(forms)-1]
 			if !strings.Contains(wrote.String(), `response="`+resp+`"`) {
 				t.Errorf("the Digest response on the wire is not the one computed here (%s): the absence checks below would be vacuous", resp)
 			}
-			for _, secret := range []string{"admin:admin", b64("admin:admin"), ha1, resp, "666666"} {
+			for _, secret := range append(forms, "666666") {
 				if strings.Contains(text.String(), secret) || strings.Contains(fs[0].Title+fs[0].Advice, secret) {
 					t.Errorf("finding carries %q", secret)
 				}
@@ -116,38 +111,10 @@ func TestDahuaDefaultRTSP(t *testing.T) {
 	now = now.Add(25 * time.Hour)
 	for _, ld := range l.Devices() {
 		d := &Device{Host: ld.Addr.String(), Addr: ld.Addr, Identification: covered.Identification{CoveredEntity: "Dahua"},
-			Observations: []covered.Observation{{Key: "rtsp.response", Port: 554, Value: "RTSP/1.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"" + realmOf(t, ld.Addr) + "\", nonce=\"1736541895\"\r\n\r\n"}}}
+			Observations: []covered.Observation{{Key: "rtsp.response", Port: 554, Value: "RTSP/1.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"" + labtest.RTSPRealm(t, ld.Addr.String()) + "\", nonce=\"1736541895\"\r\n\r\n"}}}
 		eng.Run(ctx, d)
 		if n := len(rec.take()); n != 2 {
 			t.Errorf("%s after the window: %d connections, want 2", ld.Profile, n)
 		}
 	}
-}
-
-// realmOf asks the lab camera for its RTSP challenge (outside the
-// recording) and returns the realm.
-func realmOf(t *testing.T, addr netip.Addr) string {
-	t.Helper()
-	c, err := net.DialTimeout("tcp", netip.AddrPortFrom(addr, 554).String(), 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(2 * time.Second))
-	fmt.Fprintf(c, "DESCRIBE rtsp://%s:554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n", addr)
-	b := make([]byte, 4096)
-	n, _ := io.ReadAtLeast(c, b, 1)
-	_, after, ok := strings.Cut(string(b[:n]), `realm="`)
-	realm, _, _ := strings.Cut(after, `"`)
-	if !ok || realm == "" {
-		t.Fatalf("%s: no realm in %q", addr, b[:n])
-	}
-	return realm
-}
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-func md5hex(s string) string {
-	h := md5.Sum([]byte(s))
-	return hex.EncodeToString(h[:])
 }

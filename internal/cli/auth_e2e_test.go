@@ -2,17 +2,12 @@ package cli
 
 import (
 	"bytes"
-	"crypto/md5"
-	"encoding/base64"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/coveredtool/covered/internal/lab/labtest"
 )
 
 // TestAuthChecksKeepPasswordsOut runs `covered scan --checks auth
@@ -112,12 +107,9 @@ func TestAuthChecksKeepPasswordsOut(t *testing.T) {
 	secrets := []string{"666666"}
 	for _, acct := range [][2]string{{"admin", "admin"}, {"666666", "666666"}} {
 		user, pass := acct[0], acct[1]
-		secrets = append(secrets, user+":"+pass, b64(user+":"+pass), b64(pass))
 		for _, d := range l.Devices() {
-			realm := rtspRealm(t, d.Addr.String())
 			uri := "rtsp://" + d.Addr.String() + ":554/cam/realmonitor?channel=1&subtype=0"
-			ha1 := md5hex(user + ":" + realm + ":" + pass)
-			secrets = append(secrets, ha1, md5hex(ha1+":1736541895:"+md5hex("DESCRIBE:"+uri)))
+			secrets = append(secrets, labtest.SecretForms(user, pass, labtest.RTSPRealm(t, d.Addr.String()), "1736541895", "DESCRIBE", uri)...)
 		}
 	}
 	for name, b := range texts {
@@ -137,32 +129,4 @@ func runOK(t *testing.T, args ...string) (int, string, string) {
 		t.Fatalf("covered %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 	}
 	return code, out, stderr
-}
-
-// rtspRealm asks the lab camera at host for its RTSP Digest challenge
-// (directly, on loopback) and returns the realm.
-func rtspRealm(t *testing.T, host string) string {
-	t.Helper()
-	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, "554"), 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(2 * time.Second))
-	fmt.Fprintf(c, "DESCRIBE rtsp://%s:554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n", host)
-	b := make([]byte, 4096)
-	n, _ := io.ReadAtLeast(c, b, 1)
-	_, after, ok := strings.Cut(string(b[:n]), `realm="`)
-	realm, _, _ := strings.Cut(after, `"`)
-	if !ok || realm == "" {
-		t.Fatalf("%s: no realm in %q", host, b[:n])
-	}
-	return realm
-}
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-func md5hex(s string) string {
-	h := md5.Sum([]byte(s))
-	return hex.EncodeToString(h[:])
 }
