@@ -270,7 +270,7 @@ func (h *checkedHost) stored() *store.HostChecks {
 // builds the engine over the plan's dialer (so check requests obey the
 // scan's scope, rates and exclusions).
 func (p Program) scanChecks(sf *scanFlags, plan *scanPlan) (*scanChecker, error) {
-	if sf.checks == "" {
+	if sf.checks == "" || sf.checks == "none" {
 		if sf.authorized || sf.checksOutput != "" {
 			return nil, usageErr("--i-am-authorized and --checks-output need --checks PROFILE")
 		}
@@ -284,6 +284,9 @@ func (p Program) scanChecks(sf *scanFlags, plan *scanPlan) (*scanChecker, error)
 		return nil, usageErr("--checks auth tries default credentials: add --i-am-authorized if you are authorized to test these devices")
 	}
 	if sf.noStore && sf.checksOutput == "" {
+		if !sf.checksSet {
+			return nil, nil // the default passive checks would have nowhere to go
+		}
 		return nil, usageErr("--checks with --no-store needs --checks-output FILE: the findings would go nowhere")
 	}
 	kc, err := kevCatalog()

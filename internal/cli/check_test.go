@@ -253,7 +253,7 @@ func TestScanChecksUsage(t *testing.T) {
 		{[]string{"scan", "--no-store", "--checks", "auth", "127.96.3.1"}, "--i-am-authorized"},
 		{[]string{"scan", "--no-store", "--checks", "loud", "127.96.3.1"}, `profile "loud"`},
 		{[]string{"scan", "--no-store", "--checks", "passive", "127.96.3.1"}, "--checks-output"},
-		{[]string{"scan", "--no-store", "--checks-output", "x.jsonl", "127.96.3.1"}, "need --checks"},
+		{[]string{"scan", "--no-store", "--checks", "none", "--checks-output", "x.jsonl", "127.96.3.1"}, "need --checks"},
 	} {
 		code, _, stderr := run(t, "", tc.args...)
 		if code != ExitUsage || !strings.Contains(stderr, tc.want) {

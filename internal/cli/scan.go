@@ -47,8 +47,10 @@ type scanFlags struct {
 	// actor is the run's user when someone else than the OS user started
 	// it (a scan from the web); not a flag.
 	actor string
-	// --checks PROFILE (scan only; see scanChecks): no checks when empty.
+	// --checks PROFILE (scan only; see scanChecks): passive by default,
+	// none for no checks; checksSet says the user chose it.
 	checks       string
+	checksSet    bool
 	authorized   bool
 	checksOutput string
 }
@@ -137,12 +139,13 @@ Targets as nmap takes them: addresses, CIDRs (10.0.0.0/24), ranges
 			if err := p.configDefaults(cmd, &sf, &know); err != nil {
 				return err
 			}
+			sf.checksSet = cmd.Flags().Changed("checks")
 			return p.scan(cmd.Context(), a, &sf, &out, &know, threshold)
 		},
 	}
 	sf.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&sf.checks, "checks", "", "also run the security checks of `PROFILE` on every identified host (passive: from the scan's evidence, no extra request; safe: adds read-only requests; auth: needs --i-am-authorized); findings go to the store and --checks-output")
+	fl.StringVar(&sf.checks, "checks", "passive", "run the security checks of `PROFILE` on every identified host: passive (from the scan's evidence, no extra request), safe (adds read-only requests), auth (needs --i-am-authorized) or none; findings go to the store and --checks-output")
 	fl.BoolVar(&sf.authorized, "i-am-authorized", false, "state that you are authorized to test the devices' credentials (required by --checks auth)")
 	fl.StringVar(&sf.checksOutput, "checks-output", "", "write the check findings to `FILE` (JSON Lines, as covered check writes them)")
 	out.register(cmd)
