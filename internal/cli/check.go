@@ -56,6 +56,10 @@ Profiles (every check declares its side effect; the engine refuses more):
            --i-am-authorized. Passwords are never stored or printed.
 No check ever changes device state or writes files.
 
+The check is recorded in the store like a scan (the run, what it identified
+and the check findings), so that findings reach the inventory, reports and
+the dashboard; --no-store skips that.
+
 --from-store checks the inventory's assets instead of targets (filtered by
 --status, --entity, --site): the passive profile decides from the stored
 evidence (the observations of the run that made each asset's current
@@ -86,6 +90,7 @@ last addresses and check what answers.`,
 	fl.StringSliceVar(&cf.status, "status", nil, "with --from-store, only assets in these `STATUSES` (covered, suspected, not_covered, unidentified)")
 	fl.StringVar(&cf.entity, "entity", "", "with --from-store, only assets of this covered `ENTITY`")
 	fl.StringVar(&cf.site, "site", "", "with --from-store, only assets of this `SITE`")
+	fl.BoolVar(&sf.noStore, "no-store", false, "do not record the check (a scan run with its findings) in the inventory store (--db)")
 	fl.StringArrayVar(&cf.only, "check", nil, "run only the check `ID` (repeatable; an ID above the profile is an error)")
 	fl.StringVarP(&sf.ports, "ports", "p", "", "`PORTS` to scan first, nmap style (default: the scan's default port profile)")
 	fl.StringVar(&sf.inputList, "input-list", "", "read targets from `FILE` (- for standard input); also spelled -iL")
@@ -179,6 +184,20 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 	if err != nil {
 		return err
 	}
+	var ran []string
+	for _, k := range ce.Checks() {
+		ran = append(ran, k.ID)
+	}
+	// The check is a scan too: recorded like one, with its findings, so
+	// that they reach the inventory, reports and dashboard (--no-store to
+	// skip).
+	var rec *recorder
+	if !sf.noStore {
+		sf.checks = prof.String()
+		if rec, err = p.beginScanRecord(ctx, args, plan, sf, eng); err != nil {
+			return err
+		}
+	}
 	w, format, closeOut, err := out.open(p.Stdout)
 	if err != nil {
 		return err
@@ -194,13 +213,21 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 	stats, runErr := scan.Run(ctx, cfg, func(r scan.Result) {
 		var findings []check.Finding
 		var errs []error
+		var id covered.Identification
 		if len(r.Observations) > 0 {
-			id := identifyHost(eng, r.Observations)
+			id = identifyHost(eng, r.Observations)
 			d := &check.Device{Host: r.Host.Addr.String(), Addr: r.Host.Addr, Identification: id, Observations: r.Observations}
 			findings, errs = ce.Run(ctx, d)
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		if rec != nil && len(r.Observations) > 0 {
+			hc := store.HostChecks{Host: id.Host, Ran: ran}
+			for _, f := range findings {
+				hc.Findings = append(hc.Findings, storeCheckFinding(f))
+			}
+			rec.addChecked(ctx, r.Observations, id, &hc)
+		}
 		prog.hostDone(len(findings) > 0)
 		for _, err := range errs {
 			failures++
@@ -217,6 +244,13 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 		}
 	})
 	prog.finish()
+	if rec != nil {
+		res, err := rec.finish(ctx, 0)
+		werr = errors.Join(werr, err)
+		if !out.quiet && err == nil {
+			p.reportRecorded(res)
+		}
+	}
 	werr = errors.Join(werr, rows.Close(), closeOut())
 	if werr != nil {
 		return fmt.Errorf("write findings: %w", werr)

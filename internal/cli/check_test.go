@@ -63,12 +63,27 @@ func TestCheckLab(t *testing.T) {
 			map[string][]string{"hikvision-ipc-2021fix": {"hikvision-cve-2021-36260-firmware"}}},
 	} {
 		t.Run(tc.profile, func(t *testing.T) {
-			args := append([]string{"check", "-q", "--format", "jsonl", "--profile", tc.profile, "-p", "80,8000", "--timeout", "3s"}, l.Devices()[0].Addr.String(), l.Devices()[1].Addr.String(), l.Devices()[2].Addr.String())
+			db := filepath.Join(t.TempDir(), "covered.db")
+			args := append([]string{"check", "-q", "--format", "jsonl", "--db", db, "--profile", tc.profile, "-p", "80,8000", "--timeout", "3s"}, l.Devices()[0].Addr.String(), l.Devices()[1].Addr.String(), l.Devices()[2].Addr.String())
 			code, out, stderr := run(t, "", args...)
 			if code != ExitOK {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			got := readFindings(t, out)
+			// What was printed is what was recorded.
+			st, err := store.Open(context.Background(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := st.CheckFindings(context.Background(), store.CheckFindingFilter{})
+			st.Close()
+			n := 0
+			for _, fs := range got {
+				n += len(fs)
+			}
+			if err != nil || len(stored) != n || n == 0 {
+				t.Errorf("%d findings printed, %d stored (%v)", n, len(stored), err)
+			}
 			for prof, ids := range tc.want {
 				for _, id := range ids {
 					if _, ok := got[hosts[prof]][id]; !ok {
