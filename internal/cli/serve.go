@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coveredtool/covered/internal/report"
@@ -218,12 +219,18 @@ func (p Program) webScan(know *knowFlags) func(context.Context, server.ScanReque
 	return func(ctx context.Context, req server.ScanRequest) (int64, func(), error) {
 		var sf scanFlags
 		sf.register(&cobra.Command{}) // the flag defaults are the safe defaults
-		sf.site, sf.actor = req.Site, req.Actor
+		sf.site, sf.actor, sf.checks = req.Site, req.Actor, "passive"
 		plan, err := p.plan(ctx, req.Targets, &sf)
 		if err != nil {
 			return 0, nil, err
 		}
 		eng, err := newEngine(know)
+		if err != nil {
+			return 0, nil, err
+		}
+		// The scan's default passive checks run too: their findings reach
+		// the dashboard like those of a scan from the command line.
+		chk, err := p.scanChecks(&sf, plan)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -233,10 +240,16 @@ func (p Program) webScan(know *knowFlags) func(context.Context, server.ScanReque
 		}
 		return rec.run, func() {
 			cfg := plan.config(&sf)
+			var mu sync.Mutex // the scan reports hosts concurrently; the recorder is not safe for that
 			_, err := scan.Run(ctx, cfg, func(r scan.Result) {
-				if len(r.Observations) > 0 {
-					rec.add(ctx, r.Observations, identifyHost(eng, r.Observations))
+				if len(r.Observations) == 0 {
+					return
 				}
+				id := identifyHost(eng, r.Observations)
+				hc := chk.run(ctx, r, id)
+				mu.Lock()
+				defer mu.Unlock()
+				rec.addChecked(ctx, r.Observations, id, hc.stored())
 			})
 			if _, ferr := rec.finish(ctx, 0); ferr != nil || err != nil && !errors.Is(err, context.Canceled) {
 				fmt.Fprintf(p.Stderr, "covered: web scan of run %d: %v\n", rec.run, errors.Join(err, ferr))

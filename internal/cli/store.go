@@ -166,15 +166,10 @@ func beginRecording(ctx context.Context, st *store.Store, run store.Run, opt sto
 	return &recorder{st: st, run: id, opt: opt, last: time.Now()}, nil
 }
 
-// add queues one host's observations and identification. Not safe for
-// concurrent use; the scan calls it under its own lock.
-func (r *recorder) add(ctx context.Context, obs []covered.Observation, id covered.Identification) {
-	r.addChecked(ctx, obs, id, nil)
-}
-
-// addChecked is add with the host's security check results (scan
-// --checks), written with the host's batch right after its observations,
-// which map the host to its asset.
+// addChecked queues one host's observations, identification and security
+// check results (nil when no check ran); the results are written with the
+// host's batch right after its observations, which map the host to its
+// asset. Not safe for concurrent use; callers hold their scan's lock.
 func (r *recorder) addChecked(ctx context.Context, obs []covered.Observation, id covered.Identification, checks *store.HostChecks) {
 	r.obs = append(r.obs, obs...)
 	r.ids = append(r.ids, id)
