@@ -64,24 +64,18 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 	if !f.Since.IsZero() {
 		where, args = append(where, "at >= ?"), append(args, s.d.tv(f.Since))
 	}
-	rows, err := s.query(ctx, `SELECT id, at, actor, action, object_type, object_id, details FROM audit_log`+
-		whereClause(where)+` ORDER BY id`+limitClause(f.Limit, 0), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: audit: %w", err)
+	q, args := s.paged(`SELECT `+auditCols+` FROM audit_log`+whereClause(where)+` ORDER BY id`, args, f.Limit, 0)
+	return list(ctx, s, "audit", scanAudit, q, args...)
+}
+
+const auditCols = `id, at, actor, action, object_type, object_id, details`
+
+func scanAudit(sc interface{ Scan(...any) error }) (AuditEntry, error) {
+	var e AuditEntry
+	var details string
+	if err := sc.Scan(&e.ID, ts(&e.At), &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, jsonText{&details}); err != nil {
+		return e, err
 	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var details string
-		if err := rows.Scan(&e.ID, ts(&e.At), &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, jsonText{&details}); err != nil {
-			return nil, fmt.Errorf("store: audit: %w", err)
-		}
-		e.Details = json.RawMessage(compactJSON(details)) // JSONB reformats; give both backends one form
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: audit: %w", err)
-	}
-	return out, nil
+	e.Details = json.RawMessage(compactJSON(details)) // JSONB reformats; give both backends one form
+	return e, nil
 }

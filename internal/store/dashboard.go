@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -174,22 +173,8 @@ func stateBefore(cs []stateChange, t time.Time) RemediationState {
 // RecentAudit returns the newest n audit entries, newest first (Audit
 // lists oldest first, for following a trail).
 func (s *Store) RecentAudit(ctx context.Context, n int) ([]AuditEntry, error) {
-	var out []AuditEntry
-	err := s.each(ctx, `SELECT id, at, actor, action, object_type, object_id, details FROM audit_log ORDER BY id DESC`+
-		limitClause(n, 0), nil, func(sc func(...any) error) error {
-		var e AuditEntry
-		var details string
-		if err := sc(&e.ID, ts(&e.At), &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, jsonText{&details}); err != nil {
-			return err
-		}
-		e.Details = json.RawMessage(compactJSON(details))
-		out = append(out, e)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: recent audit: %w", err)
-	}
-	return out, nil
+	q, args := s.paged(`SELECT `+auditCols+` FROM audit_log ORDER BY id DESC`, nil, n, 0)
+	return list(ctx, s, "recent audit", scanAudit, q, args...)
 }
 
 // ChangeMark returns a value that changes whenever anything the dashboard

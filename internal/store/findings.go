@@ -134,19 +134,6 @@ func stringsOf(a []any) []any {
 	return a
 }
 
-func limitClause(limit, offset int) string {
-	q := ""
-	if limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", limit)
-	} else if offset > 0 {
-		q += " LIMIT 9223372036854775807" // OFFSET needs a LIMIT in SQLite
-	}
-	if offset > 0 {
-		q += fmt.Sprintf(" OFFSET %d", offset)
-	}
-	return q
-}
-
 // paged appends LIMIT and OFFSET to q as parameters, not literals, so that
 // every page of a list is one prepared statement (readStmt caches by text).
 func (s *Store) paged(q string, args []any, limit, offset int) (string, []any) {
