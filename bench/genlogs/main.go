@@ -47,7 +47,7 @@ func main() {
 		case "squid":
 			line = squid(line[:0], r, t, d, uas)
 		case "dnsmasq":
-			line = dnsmasq(line[:0], r, t, d, i)
+			line = dnsmasq(line[:0], t, d, i)
 		default:
 			fmt.Fprintf(os.Stderr, "genlogs: unknown -kind %q (combined, squid, dnsmasq)\n", *kind)
 			os.Exit(2)
@@ -226,7 +226,7 @@ func agentOf(r *rand.Rand, d *device, uas []string) string {
 // dnsmasq writes one DHCP exchange as dnsmasq logs it with log-dhcp: the
 // vendor class, the client's name, REQUEST and ACK, and the requested
 // options, all tagged with the transaction id.
-func dnsmasq(b []byte, r *rand.Rand, t time.Time, d *device, i int) []byte {
+func dnsmasq(b []byte, t time.Time, d *device, i int) []byte {
 	p := t.AppendFormat(nil, "Jan _2 15:04:05")
 	p = append(p, " gw dnsmasq-dhcp[812]: "...)
 	p = strconv.AppendInt(p, int64(1000000+i), 10)
@@ -252,7 +252,6 @@ func dnsmasq(b []byte, r *rand.Rand, t time.Time, d *device, i int) []byte {
 		}
 	}
 	b = append(b, '\n')
-	_ = r
 	return b
 }
 

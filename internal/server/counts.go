@@ -49,11 +49,7 @@ func (c *countCache) assets(ctx context.Context, st *store.Store, f store.AssetF
 		e = &countEntry{ready: make(chan struct{}), pending: true}
 		c.m[key] = e
 		c.mu.Unlock()
-		// Others may be waiting on this count: the client that started it
-		// going away must not fail theirs.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		e.n, e.err = st.CountAssets(cctx, f)
-		cancel()
+		e.n, e.err = countNow(ctx, st, f)
 		c.mu.Lock()
 		e.at, e.pending = time.Now(), false
 		if e.err != nil {
@@ -79,13 +75,19 @@ func (c *countCache) assets(ctx context.Context, st *store.Store, f store.AssetF
 
 // refresh recounts a stale entry in the background.
 func (c *countCache) refresh(st *store.Store, f store.AssetFilter, e *countEntry) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	n, err := st.CountAssets(ctx, f)
+	n, err := countNow(context.Background(), st, f)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.pending = false
 	if err == nil {
 		e.n, e.at = n, time.Now()
 	}
+}
+
+// countNow counts on a context of its own: others may be waiting on the
+// count, and the client that started it going away must not fail theirs.
+func countNow(ctx context.Context, st *store.Store, f store.AssetFilter) (int, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return st.CountAssets(ctx, f)
 }
