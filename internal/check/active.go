@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,9 +35,24 @@ func (e *Env) Attempt(account string) bool {
 
 // ActiveFunc is the Go part of a read or auth check: it sends what the
 // check declares through env.Dialer and says whether the device is
-// affected, with the evidence. It must never put a credential in evidence
-// or errors.
+// affected, with the evidence. It has three outcomes: found (true, nil),
+// not affected (false, nil: the device's answer, or the evidence, shows
+// it), and undecided (an error wrapping ErrUndecided: no reply, a timeout,
+// a refusal, an unexpected status, an attempt already used), which keeps an
+// earlier finding. Any other error is a failure of the check. It must never
+// put a credential in evidence or errors.
 type ActiveFunc func(ctx context.Context, env *Env) (ev []Evidence, found bool, err error)
+
+// noAnswer is the outcome of an exchange that failed (dial, write, read,
+// timeout): undecided, wrapping err. A check that broke its own limits
+// (ErrBudget, ErrOtherHost) did not hear silence from the device but
+// failed, and keeps its error.
+func noAnswer(err error) error {
+	if errors.Is(err, ErrBudget) || errors.Is(err, ErrOtherHost) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUndecided, err)
+}
 
 // actives are the registered active checks by name (the probe field).
 var actives = map[string]ActiveFunc{
@@ -68,7 +84,7 @@ func httpGet(ctx context.Context, d probe.Dialer, addr netip.Addr, port uint16, 
 	target := netip.AddrPortFrom(addr, port).String()
 	c, err := d.DialContext(ctx, "tcp", target)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, fmt.Errorf("GET %s: %w", path, err)
 	}
 	defer c.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -101,17 +117,28 @@ func httpGet(ctx context.Context, d probe.Dialer, addr netip.Addr, port uint16, 
 // (CVE-2014-2321): one GET of /web_shell_cmd.gch, never a form submission.
 // The markers are the ones public detection templates match on (nuclei
 // http/cves/2014/CVE-2014-2321.yaml via shared/domain cves_safe_checks.csv).
+//
+// 200 with the marker is a finding; 200 without it, 404, 401 and 403 show
+// the page is absent or closed (not affected). Any other status (a server
+// error, a redirect, throttling) or no reply is undecided: the page may
+// still be there.
 func zteWebShellPage(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	const path = "/web_shell_cmd.gch"
 	port := httpPort(env.Device)
 	status, body, err := httpGet(ctx, env.Dialer, env.Device.Addr, port, path, nil)
 	if err != nil {
-		return nil, false, nil // no answer: undecided, not an error of the device
+		return nil, false, noAnswer(err)
 	}
-	if status != http.StatusOK || !strings.Contains(strings.ToLower(string(body)), "please input shell command") {
+	switch status {
+	case http.StatusOK:
+		if !strings.Contains(strings.ToLower(string(body)), "please input shell command") {
+			return nil, false, nil
+		}
+		return []Evidence{{Key: "http.status", Value: strconv.Itoa(status) + " page present (marker \"please input shell command\")", Port: int(port), Path: path}}, true, nil
+	case http.StatusNotFound, http.StatusUnauthorized, http.StatusForbidden:
 		return nil, false, nil
 	}
-	return []Evidence{{Key: "http.status", Value: strconv.Itoa(status) + " page present (marker \"please input shell command\")", Port: int(port), Path: path}}, true, nil
+	return nil, false, fmt.Errorf("%w: GET %s answered %d", ErrUndecided, path, status)
 }
 
 // defaultAccount is a vendor's published default account. The password is
@@ -130,6 +157,10 @@ var hikvisionDefault = defaultAccount{"admin", "12345", "Hikvision security advi
 // the device's evidence shows a Basic challenge (a Digest-only device is
 // left alone: a Digest login takes two requests and is not attempted). One
 // attempt per account per device per window.
+//
+// 200 is a finding and 401 shows the default password is refused; a device
+// without a Basic challenge is not one this check applies to. The attempt
+// already used within the window, another status or no reply is undecided.
 func hikvisionBasicDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	basic := false
 	for _, o := range env.Device.Observations {
@@ -137,17 +168,25 @@ func hikvisionBasicDefault(ctx context.Context, env *Env) ([]Evidence, bool, err
 			basic = true
 		}
 	}
-	acct := hikvisionDefault
-	if !basic || !env.Attempt(acct.user) {
+	if !basic {
 		return nil, false, nil
+	}
+	acct := hikvisionDefault
+	if !env.Attempt(acct.user) {
+		return nil, false, fmt.Errorf("%w: account %s was already tried on this device within the attempt window", ErrUndecided, acct.user)
 	}
 	const path = "/ISAPI/System/deviceInfo"
 	h := http.Header{}
 	h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(acct.user+":"+acct.password)))
 	port := httpPort(env.Device)
 	status, _, err := httpGet(ctx, env.Dialer, env.Device.Addr, port, path, h)
-	if err != nil || status != http.StatusOK {
+	switch {
+	case err != nil:
+		return nil, false, noAnswer(err)
+	case status == http.StatusUnauthorized:
 		return nil, false, nil
+	case status != http.StatusOK:
+		return nil, false, fmt.Errorf("%w: GET %s with account %s answered %d", ErrUndecided, path, acct.user, status)
 	}
 	return []Evidence{{Key: "auth.default_account", Value: "account " + acct.user + ": the vendor default password was accepted (password not recorded; " + acct.source + ")", Port: int(port), Path: path}}, true, nil
 }

@@ -47,7 +47,8 @@ func TestDahuaDefaultRTSP(t *testing.T) {
 		d := &Device{Host: ld.Addr.String(), Addr: ld.Addr, Identification: covered.Identification{CoveredEntity: "Dahua", Manufacturer: "Dahua"},
 			Observations: []covered.Observation{{Key: "rtsp.response", Port: 554, Transport: "tcp",
 				Value: "RTSP/1.0 401 Unauthorized\r\nCSeq: 2\r\nWWW-Authenticate: Digest realm=\"" + realm + "\", nonce=\"1736541895\"\r\n\r\n"}}}
-		fs, errs := eng.Run(ctx, d)
+		r := eng.Run(ctx, d)
+		fs, errs := r.Findings, r.Errs
 		for _, err := range errs {
 			t.Errorf("%s: %v", ld.Profile, err)
 		}
@@ -103,7 +104,7 @@ func TestDahuaDefaultRTSP(t *testing.T) {
 		}
 
 		// Within the window, a second run tries no account again.
-		if fs, _ := eng.Run(ctx, d); len(fs) != 0 || len(rec.take()) != 0 {
+		if fs := eng.Run(ctx, d).Findings; len(fs) != 0 || len(rec.take()) != 0 {
 			t.Errorf("%s: a second run within the window sent requests or found %v", ld.Profile, fs)
 		}
 	}

@@ -190,6 +190,13 @@ type Range struct {
 	Fixed        string `yaml:"fixed,omitempty"`
 	LastAffected string `yaml:"last_affected,omitempty"`
 	BuildBefore  int    `yaml:"build_before,omitempty"`
+	// Undecided turns the range around: the check holds when the range
+	// cannot decide the device (no version found, or no build date for a
+	// build_before bound) and never when it can. It is for the model
+	// families an advisory names whose firmware the evidence does not show:
+	// reported for review by their own check, so that the check deciding
+	// by firmware only ever claims what the evidence proves.
+	Undecided bool `yaml:"undecided,omitempty"`
 	// From lists where to read the version, tried in order; the
 	// identification's firmware is the last resort.
 	From []Extract `yaml:"from,omitempty"`

@@ -23,6 +23,13 @@ var (
 	ErrBudget = errors.New("request budget exhausted")
 	// ErrOtherHost: a check tried to reach an address other than its device.
 	ErrOtherHost = errors.New("address is not the device under check")
+	// ErrUndecided: the device gave no clear answer — no reply, a timeout,
+	// a refused or throttled connection, an unexpected status, or the
+	// account's one attempt in the window already used. The check neither
+	// found the device affected nor showed it is not, so a previous finding
+	// stands. Active checks wrap it; Run reports such checks in
+	// Result.Undecided, not as errors.
+	ErrUndecided = errors.New("no clear answer from the device")
 )
 
 // Finding is one check that flagged one device.
@@ -147,43 +154,77 @@ func New(cfg Config) (*Engine, error) {
 // Checks are the checks the engine runs, in order.
 func (e *Engine) Checks() []*Check { return append([]*Check(nil), e.checks...) }
 
-// Run runs every selected check on d and returns the findings, ordered by
-// severity (highest first) then check id, and the errors of active checks
-// that failed (a device that does not answer is not an error).
-func (e *Engine) Run(ctx context.Context, d *Device) ([]Finding, []error) {
-	var out []Finding
-	var errs []error
-	for _, c := range e.checks {
-		f, ok, err := e.run(ctx, c, d)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("check %s on %s: %w", c.ID, d.Host, err))
-		}
-		if ok {
-			out = append(out, f)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if a, b := severities[out[i].Severity], severities[out[j].Severity]; a != b {
-			return a > b
-		}
-		return out[i].Check < out[j].Check
-	})
-	return out, errs
+// Result is what the checks of one Run concluded about one device.
+//
+// A check reaches one of three outcomes: affected (a Finding), not affected
+// (the evidence or the device's answer shows it), or undecided (the device
+// gave no clear answer). The store clears an earlier finding only for a
+// check that decided, so a device that timed out or refused keeps its
+// finding instead of looking fixed.
+type Result struct {
+	// Findings are the checks that flagged the device, ordered by severity
+	// (highest first) then check id.
+	Findings []Finding
+	// Decided are the ids of the checks that reached a verdict: a finding,
+	// or evidence or an answer showing the device is not affected
+	// (including a check whose preconditions do not hold on the device).
+	// In the engine's check order.
+	Decided []string
+	// Undecided are the ids of the checks that ran but got no clear answer
+	// (ErrUndecided): they say nothing about an earlier finding. In the
+	// engine's check order.
+	Undecided []string
+	// Errs are the failures of checks (a check that broke its budget or
+	// its device boundary, ...). A failed check is in neither Decided nor
+	// Undecided. A device that does not answer is not an error: it is
+	// Undecided.
+	Errs []error
 }
 
-// run refuses a check above the profile even if it got into the list.
+// Run runs every selected check on d.
+func (e *Engine) Run(ctx context.Context, d *Device) Result {
+	var r Result
+	for _, c := range e.checks {
+		f, ok, err := e.run(ctx, c, d)
+		switch {
+		case errors.Is(err, ErrUndecided):
+			r.Undecided = append(r.Undecided, c.ID)
+			continue
+		case err != nil:
+			r.Errs = append(r.Errs, fmt.Errorf("check %s on %s: %w", c.ID, d.Host, err))
+			continue
+		}
+		r.Decided = append(r.Decided, c.ID)
+		if ok {
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		if a, b := severities[r.Findings[i].Severity], severities[r.Findings[j].Severity]; a != b {
+			return a > b
+		}
+		return r.Findings[i].Check < r.Findings[j].Check
+	})
+	return r
+}
+
+// run runs one check on d: the finding and true when it flags the device,
+// false with a nil error when it decided the device is not affected, and an
+// error wrapping ErrUndecided when the device gave no clear answer. It
+// refuses a check above the profile even if it got into the list.
 func (e *Engine) run(ctx context.Context, c *Check, d *Device) (Finding, bool, error) {
 	if !e.cfg.Profile.Allows(c.side) {
 		return Finding{}, false, ErrAboveProfile
 	}
 	ev, ok := c.evaluate(d)
 	if !ok {
-		return Finding{}, false, nil
+		return Finding{}, false, nil // the preconditions do not hold: decided
 	}
 	sent := 0
 	if c.side != None {
 		if !d.Addr.IsValid() {
-			return Finding{}, false, nil
+			// Nowhere to ask: the evidence alone does not decide.
+			return Finding{}, false, fmt.Errorf("%w: no address to reach the device", ErrUndecided)
 		}
 		bd := newBudgetDialer(e.cfg.Dialer, d.Addr, c.MaxRequests)
 		actx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)

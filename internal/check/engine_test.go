@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -132,7 +133,8 @@ func TestDefaultPasswordNeverInClear(t *testing.T) {
 			{Key: "http.response", Value: "HTTP/1.1 401 Unauthorized", Port: int(ap.Port())},
 			{Key: "http.header.www_authenticate", Value: `Basic realm="DVRNVRDVS"`, Port: int(ap.Port())},
 		}}
-	fs, errs := e.Run(context.Background(), d)
+	r := e.Run(context.Background(), d)
+	fs, errs := r.Findings, r.Errs
 	if len(errs) > 0 || len(fs) != 1 {
 		t.Fatalf("findings %+v errors %v", fs, errs)
 	}
@@ -145,13 +147,15 @@ func TestDefaultPasswordNeverInClear(t *testing.T) {
 	if fs[0].Requests != 1 || fs[0].SideEffect != "auth" {
 		t.Errorf("finding %+v", fs[0])
 	}
-	// Same device again within the window: no second attempt.
-	if fs, _ := e.Run(context.Background(), d); len(fs) != 0 || tries.Load() != 1 {
-		t.Errorf("second run: %d findings, %d attempts", len(fs), tries.Load())
+	// Same device again within the window: no second attempt, and no
+	// verdict either (the finding of the first run stands).
+	if r := e.Run(context.Background(), d); len(r.Findings) != 0 || tries.Load() != 1 ||
+		len(r.Decided) != 0 || len(r.Undecided) != 1 || len(r.Errs) != 0 {
+		t.Errorf("second run: %+v, %d attempts", r, tries.Load())
 	}
 	now = now.Add(25 * time.Hour)
-	if fs, _ := e.Run(context.Background(), d); len(fs) != 1 || tries.Load() != 2 {
-		t.Errorf("after the window: %d findings, %d attempts", len(fs), tries.Load())
+	if r := e.Run(context.Background(), d); len(r.Findings) != 1 || tries.Load() != 2 {
+		t.Errorf("after the window: %d findings, %d attempts", len(r.Findings), tries.Load())
 	}
 }
 
@@ -160,13 +164,146 @@ func TestKEVFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, _ := e.Run(context.Background(), &Device{Host: "h", Identification: covered.Identification{CoveredEntity: "Hikvision", Model: "DS-2CD2032-I", Firmware: "V5.4.0 build 160530"}})
+	fs := e.Run(context.Background(), &Device{Host: "h", Identification: covered.Identification{CoveredEntity: "Hikvision", Model: "DS-2CD2032-I", Firmware: "V5.4.0 build 160530"}}).Findings
 	if len(fs) != 1 || !fs[0].KEV || fs[0].KEVDateAdded != "2026-03-05" || fs[0].Requests != 0 {
 		t.Errorf("%+v", fs)
 	}
-	fs, _ = e.Run(context.Background(), &Device{Host: "h", Identification: covered.Identification{CoveredEntity: "Huawei", Model: "HG532e"},
-		Observations: []covered.Observation{{Key: "port.open", Value: "tcp/37215"}}})
+	fs = e.Run(context.Background(), &Device{Host: "h", Identification: covered.Identification{CoveredEntity: "Huawei", Model: "HG532e"},
+		Observations: []covered.Observation{{Key: "port.open", Value: "tcp/37215"}}}).Findings
 	if len(fs) != 1 || fs[0].KEV {
 		t.Errorf("CVE-2017-17215 has no verified KEV entry in the embedded data: %+v", fs)
 	}
+}
+
+// TestActiveOutcomes: an active check decides only on a clear answer. A
+// device that never answers, refuses the connection, answers an unexpected
+// status or has no address leaves the check undecided (an earlier finding
+// stands), which is not an error; an answer showing the device is not
+// affected, or preconditions that do not hold, decide it.
+func TestActiveOutcomes(t *testing.T) {
+	const (
+		silent  = "" // accepts and never answers
+		refused = "refused"
+		noAddr  = "no address"
+	)
+	type outcome int
+	const (
+		found outcome = iota
+		notAffected
+		undecided
+	)
+	const marker = "<html>please input shell command:<input name=IF_CMD></html>"
+	zte := covered.Identification{CoveredEntity: "ZTE", Model: "F660"}
+	hik := covered.Identification{CoveredEntity: "Hikvision", Firmware: "V5.1.6 build 140412"}
+	dahua := covered.Identification{CoveredEntity: "Dahua"}
+	basic := covered.Observation{Key: "http.header.www_authenticate", Value: `Basic realm="DVRNVRDVS"`}
+	digest := covered.Observation{Key: "http.header.www_authenticate", Value: `Digest realm="DS", nonce="1"`}
+	for _, tc := range []struct {
+		name, check string
+		id          covered.Identification
+		obs         []covered.Observation
+		reply       string // the device's answer to the first request
+		want        outcome
+		dials       int32 // connections the device accepted
+	}{
+		{"zte page served", "zte-cve-2014-2321-shell-page", zte, nil, "200 OK\r\n\r\n" + marker, found, 1},
+		{"zte 404", "zte-cve-2014-2321-shell-page", zte, nil, "404 Not Found\r\n\r\nnope", notAffected, 1},
+		{"zte 200 without the marker", "zte-cve-2014-2321-shell-page", zte, nil, "200 OK\r\n\r\nhello", notAffected, 1},
+		{"zte 403", "zte-cve-2014-2321-shell-page", zte, nil, "403 Forbidden\r\n\r\n", notAffected, 1},
+		{"zte 503", "zte-cve-2014-2321-shell-page", zte, nil, "503 Service Unavailable\r\n\r\n", undecided, 1},
+		{"zte silent", "zte-cve-2014-2321-shell-page", zte, nil, silent, undecided, 1},
+		{"zte refused", "zte-cve-2014-2321-shell-page", zte, nil, refused, undecided, 0},
+		{"zte without an address", "zte-cve-2014-2321-shell-page", zte, nil, noAddr, undecided, 0},
+		{"zte model out of range", "zte-cve-2014-2321-shell-page", covered.Identification{CoveredEntity: "ZTE", Model: "ZXR10 5960"}, nil, "200 OK\r\n\r\n" + marker, notAffected, 0},
+		{"hikvision 401", "hikvision-legacy-default-password", hik, []covered.Observation{basic}, "401 Unauthorized\r\n\r\n", notAffected, 1},
+		{"hikvision 500", "hikvision-legacy-default-password", hik, []covered.Observation{basic}, "500 Internal Server Error\r\n\r\n", undecided, 1},
+		{"hikvision silent", "hikvision-legacy-default-password", hik, []covered.Observation{basic}, silent, undecided, 1},
+		{"hikvision digest only", "hikvision-legacy-default-password", hik, []covered.Observation{digest}, "200 OK\r\n\r\n", notAffected, 0},
+		{"dahua silent", "dahua-default-password-rtsp", dahua, []covered.Observation{{Key: "rtsp.response",
+			Value: "RTSP/1.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"x\", nonce=\"1\"\r\n\r\n"}}, silent, undecided, 1},
+		{"dahua refused", "dahua-default-password-rtsp", dahua, []covered.Observation{{Key: "rtsp.response",
+			Value: "RTSP/1.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"x\", nonce=\"1\"\r\n\r\n"}}, refused, undecided, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ap, accepted := outcomeServer(t, tc.reply)
+			sd, err := safedial.New(safedial.Config{Scope: prefixScope(netip.MustParsePrefix("127.0.0.1/32"))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := New(Config{Profile: AuthProfile, Authorized: true, Dialer: sd, Only: []string{tc.check}, Timeout: 300 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &Device{Host: "127.0.0.1", Addr: ap.Addr(), Identification: tc.id}
+			for _, o := range append([]covered.Observation{{Key: "http.response", Value: "HTTP/1.1 401 Unauthorized"}}, tc.obs...) {
+				o.Port = int(ap.Port())
+				d.Observations = append(d.Observations, o)
+			}
+			r := e.Run(context.Background(), d)
+			if len(r.Errs) > 0 {
+				t.Errorf("errors %v: no clear answer is not an error", r.Errs)
+			}
+			decided := len(r.Decided) == 1 && r.Decided[0] == tc.check && len(r.Undecided) == 0
+			switch tc.want {
+			case found:
+				if !decided || len(r.Findings) != 1 || r.Findings[0].Check != tc.check {
+					t.Errorf("want a finding: %+v", r)
+				}
+			case notAffected:
+				if !decided || len(r.Findings) != 0 {
+					t.Errorf("want decided, not affected: %+v", r)
+				}
+			case undecided:
+				if len(r.Undecided) != 1 || r.Undecided[0] != tc.check || len(r.Decided) != 0 || len(r.Findings) != 0 {
+					t.Errorf("want undecided: %+v", r)
+				}
+			}
+			if n := accepted.Load(); n != tc.dials {
+				t.Errorf("the device accepted %d connections, want %d", n, tc.dials)
+			}
+		})
+	}
+}
+
+// outcomeServer is a one-address device on 127.0.0.1 for
+// TestActiveOutcomes: it reads a request and answers "HTTP/1.1 "+reply and
+// closes, or with reply "" reads and never answers, or (reply "refused")
+// is a port closed again, or (reply "no address") is no address at all.
+func outcomeServer(t *testing.T, reply string) (netip.AddrPort, *atomic.Int32) {
+	t.Helper()
+	accepted := &atomic.Int32{}
+	if reply == "no address" {
+		return netip.AddrPort{}, accepted
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Skipf("cannot bind 127.0.0.1: %v", err)
+	}
+	ap := netip.MustParseAddrPort(ln.Addr().String())
+	if reply == "refused" {
+		ln.Close()
+		return ap, accepted
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			go func() {
+				defer c.Close()
+				if reply == "" {
+					io.Copy(io.Discard, c) // until the client gives up
+					return
+				}
+				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+					return
+				}
+				c.Write([]byte("HTTP/1.1 " + reply))
+			}()
+		}
+	}()
+	return ap, accepted
 }

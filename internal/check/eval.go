@@ -77,8 +77,12 @@ func (cond *Cond) holds(obs []covered.Observation) (covered.Observation, bool) {
 }
 
 // firmware finds the device's firmware version: the first extractor that
-// matches, else the identification's firmware.
+// matches, else the identification's firmware. When the range bounds the
+// build date, a version that carries one is preferred over an earlier one
+// that does not (Dahua's DHIP reply gives the number, ONVIF the date too).
 func (r *Range) firmware(d *Device) (Version, Evidence, bool) {
+	var first Version
+	var firstEv Evidence
 	for _, e := range r.From {
 		for _, o := range d.Observations {
 			if o.Key != e.Key || (e.pathRE != nil && !e.pathRE.MatchString(o.Path)) {
@@ -93,17 +97,24 @@ func (r *Range) firmware(d *Device) (Version, Evidence, bool) {
 				s += " build " + strings.TrimSpace(m[i])
 			}
 			v := ParseVersion(s)
-			if v.Valid() {
-				return v, Evidence{Key: "firmware", Value: s, Port: o.Port, Path: o.Key + " " + o.Path}, true
+			if !v.Valid() {
+				continue
+			}
+			ev := Evidence{Key: "firmware", Value: s, Port: o.Port, Path: o.Key + " " + o.Path}
+			if r.BuildBefore == 0 || v.Build != 0 {
+				return v, ev, true
+			}
+			if !first.Valid() {
+				first, firstEv = v, ev
 			}
 		}
 	}
 	if fw := d.Identification.Firmware; fw != "" {
-		if v := ParseVersion(fw); v.Valid() {
+		if v := ParseVersion(fw); v.Valid() && (!first.Valid() || v.Build != 0) {
 			return v, Evidence{Key: "firmware", Value: fw, Path: "identification"}, true
 		}
 	}
-	return Version{}, Evidence{}, false
+	return first, firstEv, first.Valid()
 }
 
 // contains reports whether v is in the range; decided is false when the
@@ -146,15 +157,24 @@ func (c *Check) evaluate(d *Device) ([]Evidence, bool) {
 			return nil, false
 		}
 	}
-	if c.Firmware != nil {
-		v, e, ok := c.Firmware.firmware(d)
-		if !ok {
-			return nil, false
+	if r := c.Firmware; r != nil {
+		v, e, found := r.firmware(d)
+		in, decided := false, false
+		if found {
+			in, decided = r.contains(v)
 		}
-		if in, decided := c.Firmware.contains(v); !in || !decided {
+		switch {
+		case r.Undecided && decided:
 			return nil, false
+		case r.Undecided:
+			if found {
+				ev = append(ev, e) // the version seen, without what the range needs
+			}
+		case !in || !decided:
+			return nil, false
+		default:
+			ev = append(ev, e)
 		}
-		ev = append(ev, e)
 	}
 	if c.Applies.Model != "" {
 		m := d.Identification.Model

@@ -79,7 +79,8 @@ func (c *recConn) Write(p []byte) (int, error) {
 
 var labProfiles = []string{"hikvision-ipc-v540", "hikvision-ipc-v550", "hikvision-ipc-2021fix", "hikvision-ipc",
 	"zte-f660-webshell", "zte-f660-ont", "huawei-home-gateway", "xiongmai-dvr", "dahua-ipc",
-	"hikvision-ipc-v5441", "zte-zxr10-1800-v30030", "zte-zxr10-1800-v30040", "dahua-ipc-rtsp-default", "dahua-ipc-rtsp-changed"}
+	"hikvision-ipc-v5441", "zte-zxr10-1800-v30030", "zte-zxr10-1800-v30040", "dahua-ipc-rtsp-default", "dahua-ipc-rtsp-changed",
+	"hikvision-ipc-g3-v55160", "dahua-ipc-2019", "dahua-ipc-2020", "dahua-ipc-2021fix"}
 
 // discover scans and identifies the lab like `covered scan` does.
 func discover(t *testing.T, l *lab.Lab) map[string]*Device {
@@ -177,7 +178,8 @@ func TestLabFindingsAndSideEffects(t *testing.T) {
 				t.Fatal(err)
 			}
 			for name, d := range byProfile {
-				fs, errs := eng.Run(ctx, d)
+				r := eng.Run(ctx, d)
+				fs, errs := r.Findings, r.Errs
 				for _, err := range errs {
 					t.Errorf("%s %s: %v", name, c.ID, err)
 				}
@@ -227,14 +229,24 @@ func TestLabFindingsAndSideEffects(t *testing.T) {
 		"zte-f660-webshell":     {"zte-cve-2014-2321-shell-page-observed", "zte-cve-2014-2321-shell-page", "cleartext-http-admin"},
 		"zte-f660-ont":          {"cleartext-http-admin", "cleartext-telnet"},
 		"huawei-home-gateway":   {"huawei-hg532-cve-2017-17215-upnp-exposed", "cleartext-http-admin", "cleartext-telnet", "upnp-exposed"},
-		"dahua-ipc":             {"dahua-cve-2021-33044-33045-family", "dahua-sdk-port-open", "onvif-device-info-without-auth", "cleartext-http-admin"},
-		"hikvision-ipc":         {"hikvision-sdk-port-open", "onvif-device-info-without-auth"},
-		"xiongmai-dvr":          {"hisilicon-9530-open", "hisilicon-9527-open", "xiongmai-netsdk-port-open", "cleartext-http-admin"},
+		// A 2-series camera: not a family Dahua's CVE records name.
+		"dahua-ipc":     {"dahua-sdk-port-open", "onvif-device-info-without-auth", "cleartext-http-admin"},
+		"hikvision-ipc": {"hikvision-sdk-port-open", "onvif-device-info-without-auth"},
+		"xiongmai-dvr":  {"hisilicon-9530-open", "hisilicon-9527-open", "xiongmai-netsdk-port-open", "cleartext-http-admin"},
 		// First fixed versions (cited in internal/lab/devices/checks.yaml)
 		// next to an affected one: V5.4.41 is outside CVE-2017-7921 (still
 		// built before the CVE-2021-36260 fix); ZXR10 1800-2S V3.00.30 is
 		// inside CVE-2017-10931 and V3.00.40 is not.
-		"hikvision-ipc-v5441":   {"hikvision-cve-2021-36260-firmware", "cleartext-http-admin"},
+		"hikvision-ipc-v5441": {"hikvision-cve-2021-36260-firmware", "cleartext-http-admin"},
+		// CVE-2021-36260 on the IPC_G3 platform: the last vulnerable build
+		// of the disclosure and the first fixed one (hikvision-ipc-2021fix).
+		"hikvision-ipc-g3-v55160": {"hikvision-cve-2021-36260-firmware", "cleartext-http-admin"},
+		// Dahua by build date: 2019 is inside both CVEs, 2020-08 only
+		// inside CVE-2021-33044, 2021-06-01 inside neither; the DHIP reply
+		// gives the version without a date, ONVIF the date too.
+		"dahua-ipc-2019":        {"dahua-cve-2021-33044-firmware", "dahua-cve-2021-33045-firmware", "onvif-device-info-without-auth"},
+		"dahua-ipc-2020":        {"dahua-cve-2021-33044-firmware", "onvif-device-info-without-auth"},
+		"dahua-ipc-2021fix":     {"onvif-device-info-without-auth"},
 		"zte-zxr10-1800-v30030": {"zte-zxr10-cve-2017-10931-firmware"},
 		"zte-zxr10-1800-v30040": {},
 		// Default credentials: only the camera still on admin/admin.

@@ -67,18 +67,28 @@ func rtspDigestPort(d *Device) (uint16, bool) {
 // challenging, refuses, throttles or closes) stops the check before the
 // next account, so a device that is locking out is not pushed further.
 // Only devices whose evidence shows a Digest challenge on RTSP are tried.
+//
+// An account that works is a finding, whatever became of the others. The
+// device is not affected only when every account was tried and answered
+// 401; an account skipped (already tried within the window) or left
+// without a verdict makes the check undecided.
 func dahuaRTSPDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	port, ok := rtspDigestPort(env.Device)
 	if !ok {
 		return nil, false, nil
 	}
 	var ev []Evidence
+	var undecided error // why an account got no verdict, if one did not
 	for _, acct := range dahuaDefaults {
 		if !env.Attempt(acct.user) {
+			if undecided == nil {
+				undecided = fmt.Errorf("%w: account %s was already tried on this device within the attempt window", ErrUndecided, acct.user)
+			}
 			continue
 		}
 		works, err := rtspDigestDescribe(ctx, env.Dialer, env.Device.Addr, port, dahuaRTSPPath, acct.user, acct.password)
 		if err != nil {
+			undecided = noAnswer(fmt.Errorf("account %s: %w", acct.user, err))
 			break // no clear answer: stop before the next account
 		}
 		if works {
@@ -87,7 +97,10 @@ func dahuaRTSPDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 				Port:  int(port), Path: "/cam/realmonitor"})
 		}
 	}
-	return ev, len(ev) > 0, nil
+	if len(ev) > 0 {
+		return ev, true, nil
+	}
+	return nil, false, undecided
 }
 
 // errNoVerdict: the device answered neither 200 with SDP nor 401.

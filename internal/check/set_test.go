@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/coveredtool/covered/internal/kev"
 )
 
 // TestBuiltinExamples runs every built-in check's examples.
@@ -20,6 +22,29 @@ func TestBuiltinExamples(t *testing.T) {
 	}
 	for _, c := range s.All() {
 		t.Logf("%-45s %-5s budget=%d lockout=%s %v", c.ID, c.SideEffect(), c.MaxRequests, c.LockoutRisk, c.CVEs)
+	}
+}
+
+// TestEveryCVEHasItsKEVStatus: the embedded KEV table answers for every CVE
+// a built-in check reports, listed with its dateAdded or recorded absent
+// with what was searched, so "kev: false" is a finding, not an omission.
+func TestEveryCVEHasItsKEVStatus(t *testing.T) {
+	s, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kev.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range s.All() {
+		for _, id := range c.CVEs {
+			_, listed := k.Lookup(id)
+			_, absent := k.Absent(id)
+			if !listed && !absent {
+				t.Errorf("%s: %s is neither in the embedded KEV entries nor recorded as checked and absent", c.ID, id)
+			}
+		}
 	}
 }
 

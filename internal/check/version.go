@@ -14,9 +14,15 @@ import (
 //	2.800.0000000.25.R     Dahua: dotted numbers with a release letter
 //	V2.30 / 3.00.40        ZTE and others: dotted numbers
 //
+//	2.800.0000000.25.R, build: 2020-06-18
+//	                       Dahua as ONVIF and the magicBox API print it: the
+//	                       build date in ISO form, kept as yymmdd (200618)
+//
 // A version is a sequence of tokens, each a number or a run of letters;
-// separators (. _ - space) only split. A "build NNNNNN" suffix (any case,
-// comma allowed before it) is kept apart as the build date.
+// separators (. _ - space) only split. A "build NNNNNN" or "build:
+// YYYY-MM-DD" suffix (any case, comma allowed before it, "Build Date" too)
+// is kept apart as the build date; ISO dates become yymmdd so that both
+// vendors' builds compare with one bound.
 type Version struct {
 	Raw    string
 	tokens []token
@@ -29,14 +35,20 @@ type token struct {
 	alpha string // lower case; "" for a number
 }
 
-var buildRE = regexp.MustCompile(`(?i)[, ]*build\s*(\d{1,8})\b.*$`)
+var (
+	buildRE     = regexp.MustCompile(`(?i)[, ]*build\s*(\d{1,8})\b.*$`)
+	buildDateRE = regexp.MustCompile(`(?i)[, ]*build(?:\s*date)?\s*:?\s*(?:\d\d)?(\d\d)-(\d\d)-(\d\d)\b.*$`)
+)
 
 // ParseVersion parses s. It never fails: a string without digits gives a
 // version with no numeric tokens, which Valid reports.
 func ParseVersion(s string) Version {
 	v := Version{Raw: s}
 	rest := strings.TrimSpace(s)
-	if m := buildRE.FindStringSubmatchIndex(rest); m != nil {
+	if m := buildDateRE.FindStringSubmatchIndex(rest); m != nil {
+		v.Build, _ = strconv.Atoi(rest[m[2]:m[3]] + rest[m[4]:m[5]] + rest[m[6]:m[7]])
+		rest = rest[:m[0]]
+	} else if m := buildRE.FindStringSubmatchIndex(rest); m != nil {
 		v.Build, _ = strconv.Atoi(rest[m[2]:m[3]])
 		rest = rest[:m[0]]
 	}

@@ -23,6 +23,8 @@ func TestCompare(t *testing.T) {
 		{"V2.30", "V2.30", 0},
 		{"3.00.30", "3.00.40", -1},
 		{"V3.02.10R2P3", "3.00.40", 1},
+		{"2.800.0000000.25.R, build: 2020-06-18", "2.800.0000000.25.R, build: 2021-06-01", -1},
+		{"2.420.Dahua 00.14.R, build: 2016-06-18", "2.420.Dahua 00.14.R", 0},
 	} {
 		got := Compare(ParseVersion(tc.a), ParseVersion(tc.b))
 		back := Compare(ParseVersion(tc.b), ParseVersion(tc.a))
@@ -33,7 +35,9 @@ func TestCompare(t *testing.T) {
 }
 
 func TestParseVersionBuild(t *testing.T) {
-	for in, want := range map[string]int{"V5.4.5 build 170124": 170124, "V5.0, build 200820": 200820, "V4.30.085build 200916": 200916, "2.800.0000000.25.R": 0} {
+	for in, want := range map[string]int{"V5.4.5 build 170124": 170124, "V5.0, build 200820": 200820, "V4.30.085build 200916": 200916, "2.800.0000000.25.R": 0,
+		"2.420.Dahua 00.14.R, build: 2016-06-18": 160618, "2.210.Group 00.0.R, build: 2013-10-24(V4.1.1)": 131024,
+		"2.800.0000000.25.R build 2020-06-18": 200618, "V2.800.0000016.0.R, Build Date: 2021-04-27": 210427} {
 		if got := ParseVersion(in).Build; got != want {
 			t.Errorf("%q: build %d, want %d", in, got, want)
 		}

@@ -60,11 +60,18 @@ The check is recorded in the store like a scan (the run, what it identified
 and the check findings), so that findings reach the inventory, reports and
 the dashboard; --no-store skips that.
 
+A check that gets no clear answer from a device (no reply, a timeout, a
+refusal, an unexpected status, an account already tried within the attempt
+window) is undecided: it is counted in the summary and leaves the device's
+earlier finding as it was, rather than clearing it.
+
 --from-store checks the inventory's assets instead of targets (filtered by
 --status, --entity, --site): the passive profile decides from the stored
 evidence (the observations of the run that made each asset's current
-identification) and sends nothing; safe and auth scan the selected assets'
-last addresses and check what answers.`,
+identification) and sends nothing; it is recorded as a run of kind check
+(findings new, still present or cleared, as of each asset's last-seen time)
+unless --no-store. safe and auth scan the selected assets' last addresses
+and check what answers, recorded like any check.`,
 		Example: `  covered check 192.0.2.0/24
   covered check --from-store --profile passive --status covered --site hq
   covered check --profile passive -iL cameras.txt -o findings.jsonl
@@ -184,10 +191,6 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 	if err != nil {
 		return err
 	}
-	var ran []string
-	for _, k := range ce.Checks() {
-		ran = append(ran, k.ID)
-	}
 	// The check is a scan too: recorded like one, with its findings, so
 	// that they reach the inventory, reports and dashboard (--no-store to
 	// skip).
@@ -205,35 +208,33 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 	rows := output.New(w, format, checkFindingColumns)
 	cfg := plan.config(sf)
 	prog := newProgress(p.Stderr, out.quiet, cfg.Total)
-	var mu sync.Mutex // guards rows, werr, counts, failures
+	var mu sync.Mutex // guards rows, werr, counts, failures, undecided
 	var werr error
 	counts := map[string]int{}
-	failures := 0
+	failures, undecided := 0, 0
 	start := time.Now()
 	stats, runErr := scan.Run(ctx, cfg, func(r scan.Result) {
-		var findings []check.Finding
-		var errs []error
+		var res check.Result
 		var id covered.Identification
 		if len(r.Observations) > 0 {
 			id = identifyHost(eng, r.Observations)
 			d := &check.Device{Host: r.Host.Addr.String(), Addr: r.Host.Addr, Identification: id, Observations: r.Observations}
-			findings, errs = ce.Run(ctx, d)
+			res = ce.Run(ctx, d)
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		if rec != nil && len(r.Observations) > 0 {
-			hc := store.HostChecks{Host: id.Host, Ran: ran}
-			for _, f := range findings {
-				hc.Findings = append(hc.Findings, storeCheckFinding(f))
-			}
+			hc := storeHostChecks(res)
+			hc.Host = id.Host
 			rec.addChecked(ctx, r.Observations, id, &hc)
 		}
-		prog.hostDone(len(findings) > 0)
-		for _, err := range errs {
+		prog.hostDone(len(res.Findings) > 0)
+		undecided += len(res.Undecided)
+		for _, err := range res.Errs {
 			failures++
 			fmt.Fprintf(p.Stderr, "covered: %v\n", err)
 		}
-		for _, f := range findings {
+		for _, f := range res.Findings {
 			counts[f.Severity]++
 			if werr == nil {
 				werr = rows.Write(f)
@@ -259,9 +260,9 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 		return runErr
 	}
 	if !out.quiet {
-		fmt.Fprintf(p.Stderr, "covered: checked %d hosts (%d up) with profile %s (%d checks) in %s: %d critical, %d high, %d medium, %d low, %d info findings; %d check errors\n",
+		fmt.Fprintf(p.Stderr, "covered: checked %d hosts (%d up) with profile %s (%d checks) in %s: %d critical, %d high, %d medium, %d low, %d info findings; %d check errors; %s\n",
 			stats.Hosts, stats.Up, prof, len(ce.Checks()), time.Since(start).Round(time.Millisecond),
-			counts["critical"], counts["high"], counts["medium"], counts["low"], counts["info"], failures)
+			counts["critical"], counts["high"], counts["medium"], counts["low"], counts["info"], failures, undecidedSummary(undecided))
 	}
 	if errors.Is(runErr, context.Canceled) {
 		return fmt.Errorf("check interrupted after %d hosts", stats.Hosts)
@@ -274,22 +275,21 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 // nothing to the summary: a scan without --checks is unchanged.
 type scanChecker struct {
 	eng    *check.Engine
-	ran    []string
 	prof   check.Profile
 	stderr io.Writer
 	rows   *output.Writer[check.Finding] // --checks-output, or nil
 	closeF func() error
-	// counts and failures are guarded by the scan's lock (write is called
-	// under it).
-	counts   map[string]int
-	failures int
+	// counts, failures and undecided are guarded by the scan's lock (write
+	// is called under it).
+	counts    map[string]int
+	failures  int
+	undecided int
 }
 
-// checkedHost is what the checks found on one host.
+// checkedHost is what the checks concluded on one host.
 type checkedHost struct {
-	findings []check.Finding
-	errs     []error
-	hc       store.HostChecks
+	res check.Result
+	hc  store.HostChecks
 }
 
 // stored is the host's results for the recorder; nil when no check ran.
@@ -332,9 +332,6 @@ func (p Program) scanChecks(sf *scanFlags, plan *scanPlan) (*scanChecker, error)
 		return nil, err
 	}
 	c := &scanChecker{eng: eng, prof: prof, stderr: p.Stderr, counts: map[string]int{}, closeF: func() error { return nil }}
-	for _, k := range eng.Checks() {
-		c.ran = append(c.ran, k.ID)
-	}
 	if sf.checksOutput != "" {
 		f, err := os.Create(sf.checksOutput)
 		if err != nil {
@@ -362,11 +359,9 @@ func (c *scanChecker) run(ctx context.Context, r scan.Result, id covered.Identif
 	if d.Host == "" {
 		d.Host = r.Host.Addr.String()
 	}
-	findings, errs := c.eng.Run(ctx, d)
-	h := &checkedHost{findings: findings, errs: errs, hc: store.HostChecks{Host: id.Host, Ran: c.ran}}
-	for _, f := range findings {
-		h.hc.Findings = append(h.hc.Findings, storeCheckFinding(f))
-	}
+	h := &checkedHost{res: c.eng.Run(ctx, d)}
+	h.hc = storeHostChecks(h.res)
+	h.hc.Host = id.Host
 	return h
 }
 
@@ -376,12 +371,13 @@ func (c *scanChecker) write(h *checkedHost) error {
 	if c == nil || h == nil {
 		return nil
 	}
-	for _, err := range h.errs {
+	c.undecided += len(h.res.Undecided)
+	for _, err := range h.res.Errs {
 		c.failures++
 		fmt.Fprintf(c.stderr, "covered: %v\n", err)
 	}
 	var werr error
-	for _, f := range h.findings {
+	for _, f := range h.res.Findings {
 		c.counts[f.Severity]++
 		if c.rows != nil && werr == nil {
 			werr = c.rows.Write(f)
@@ -405,8 +401,27 @@ func (c *scanChecker) summary() string {
 	if c == nil {
 		return ""
 	}
-	return fmt.Sprintf("; checks %s (%d): %d critical, %d high, %d medium, %d low, %d info findings, %d check errors",
-		c.prof, len(c.ran), c.counts["critical"], c.counts["high"], c.counts["medium"], c.counts["low"], c.counts["info"], c.failures)
+	return fmt.Sprintf("; checks %s (%d): %d critical, %d high, %d medium, %d low, %d info findings, %d check errors, %s",
+		c.prof, len(c.eng.Checks()), c.counts["critical"], c.counts["high"], c.counts["medium"], c.counts["low"], c.counts["info"], c.failures,
+		undecidedSummary(c.undecided))
+}
+
+// undecidedSummary is the summaries' count of checks that got no clear
+// answer (one per check and host): they cleared nothing.
+func undecidedSummary(n int) string {
+	return fmt.Sprintf("%d undecided (no clear answer; earlier findings kept)", n)
+}
+
+// storeHostChecks is one host's check results as the store keeps them:
+// only the checks that decided count as run there, so one that got no
+// clear answer (a timeout, a refusal, an attempt already used) never
+// clears an earlier finding. The caller sets Host or AssetID.
+func storeHostChecks(res check.Result) store.HostChecks {
+	hc := store.HostChecks{Ran: res.Decided}
+	for _, f := range res.Findings {
+		hc.Findings = append(hc.Findings, storeCheckFinding(f))
+	}
+	return hc
 }
 
 // storeCheckFinding is a finding as the store keeps it.
@@ -459,13 +474,21 @@ func (p Program) checkFromStore(ctx context.Context, args []string, sf *scanFlag
 		return p.check(ctx, addrs, sf, cf, out, know)
 	}
 	defer st.Close()
-	return p.checkStored(ctx, st, assets, cf, out)
+	return p.checkStored(ctx, st, assets, sf.noStore, cf, out, know)
 }
+
+// checkStoredBatch is how many assets' check results one transaction
+// records.
+const checkStoredBatch = 256
 
 // checkStored runs the passive checks on stored assets: their current
 // identification and the observations of the run that made it (all the
 // asset's observations when that run stored none, as after a reidentify).
-func (p Program) checkStored(ctx context.Context, st *store.Store, assets []store.Asset, cf *checkFlags, out *outFlags) error {
+// Unless noStore, it is recorded as a run of kind check whose findings are
+// merged like a scan's (a check that decided and no longer finds clears
+// the asset's finding), seen at the asset's last-seen time: the evidence is
+// that old, not new.
+func (p Program) checkStored(ctx context.Context, st *store.Store, assets []store.Asset, noStore bool, cf *checkFlags, out *outFlags, know *knowFlags) error {
 	kc, err := kevCatalog()
 	if err != nil {
 		return err
@@ -481,31 +504,67 @@ func (p Program) checkStored(ctx context.Context, st *store.Store, assets []stor
 	if err != nil {
 		return err
 	}
+	var record *store.Run // the run to record, unless noStore
+	if !noStore {
+		rules, err := know.ruleSet()
+		if err != nil {
+			return err
+		}
+		lists, err := know.lists()
+		if err != nil {
+			return err
+		}
+		opts := map[string]any{"checks": check.Passive.String(), "from_store": true,
+			"status": append([]string{}, cf.status...), "entity": cf.entity, "site": cf.site}
+		if len(cf.only) > 0 {
+			opts["check"] = cf.only
+		}
+		record = &store.Run{Kind: store.RunCheck, Site: cf.site, Scope: []string{}, Exclusions: []string{},
+			Options: opts, ToolVersion: toolVersion(), RulesVersion: rules.Version(), ListsVersion: lists.Version}
+	}
 	w, format, closeOut, err := out.open(p.Stdout)
 	if err != nil {
 		return err
 	}
+	runID := int64(0)
+	if record != nil {
+		if runID, err = st.BeginRun(ctx, *record); err != nil {
+			closeOut()
+			return fmt.Errorf("record run: %w", err)
+		}
+	}
 	rows := output.New(w, format, checkFindingColumns)
 	counts := map[string]int{}
 	start := time.Now()
-	checked := 0
-	var werr error
+	var (
+		run     store.RunCounts // assets checked and the observations read
+		pending []store.HostChecks
+		werr    error
+	)
+	flush := func() error {
+		if runID == 0 || len(pending) == 0 {
+			return nil
+		}
+		err := st.RecordCheckFindings(ctx, runID, pending)
+		pending = pending[:0]
+		return err
+	}
 	for _, a := range assets {
 		if err := ctx.Err(); err != nil {
 			werr = err
 			break
 		}
 		d := &check.Device{Host: a.LastHost}
-		runID := int64(0)
+		identRun := int64(0)
 		if rec, ok := idents[a.IdentificationID]; ok {
-			d.Identification, runID = rec.Identification, rec.RunID
+			d.Identification, identRun = rec.Identification, rec.RunID
 		}
 		collect := func(o store.ObservationRecord) error {
 			d.Observations = append(d.Observations, o.Observation)
 			return nil
 		}
-		if runID != 0 {
-			if err := st.Observations(ctx, store.ObservationFilter{AssetID: a.ID, RunID: runID}, collect); err != nil {
+		if identRun != 0 {
+			if err := st.Observations(ctx, store.ObservationFilter{AssetID: a.ID, RunID: identRun}, collect); err != nil {
 				werr = err
 				break
 			}
@@ -519,9 +578,13 @@ func (p Program) checkStored(ctx context.Context, st *store.Store, assets []stor
 		if len(d.Observations) == 0 && d.Identification.Host == "" {
 			continue
 		}
-		checked++
-		findings, _ := ce.Run(ctx, d) // passive checks send nothing and cannot fail
-		for _, f := range findings {
+		run.Hosts++
+		run.Observations += int64(len(d.Observations))
+		res := ce.Run(ctx, d) // passive checks send nothing: they all decide
+		hc := storeHostChecks(res)
+		hc.AssetID, hc.Seen = a.ID, a.LastSeen
+		pending = append(pending, hc)
+		for _, f := range res.Findings {
 			counts[f.Severity]++
 			if werr = rows.Write(f); werr != nil {
 				break
@@ -530,15 +593,46 @@ func (p Program) checkStored(ctx context.Context, st *store.Store, assets []stor
 		if werr != nil {
 			break
 		}
+		if len(pending) >= checkStoredBatch {
+			if werr = flush(); werr != nil {
+				break
+			}
+		}
+	}
+	if werr == nil {
+		werr = flush()
 	}
 	werr = errors.Join(werr, rows.Close(), closeOut())
 	if werr != nil {
-		return fmt.Errorf("check stored assets: %w", werr)
+		werr = fmt.Errorf("check stored assets: %w", werr)
 	}
-	if !out.quiet {
+	if !out.quiet && werr == nil {
 		fmt.Fprintf(p.Stderr, "covered: checked %d stored assets (of %d selected) with profile passive (%d checks) in %s: %d critical, %d high, %d medium, %d low, %d info findings\n",
-			checked, len(assets), len(ce.Checks()), time.Since(start).Round(time.Millisecond),
+			run.Hosts, len(assets), len(ce.Checks()), time.Since(start).Round(time.Millisecond),
 			counts["critical"], counts["high"], counts["medium"], counts["low"], counts["info"])
 	}
-	return nil
+	return p.finishStoredCheck(ctx, st, runID, run, werr, out.quiet)
+}
+
+// finishStoredCheck closes the run of checkStored (none when runID is 0):
+// complete, or interrupted when err is set (Ctrl-C included; the closing
+// write then uses a fresh context so the record stays consistent).
+func (p Program) finishStoredCheck(ctx context.Context, st *store.Store, runID int64, counts store.RunCounts, err error, quiet bool) error {
+	if runID == 0 {
+		return err
+	}
+	status := store.RunComplete
+	if err != nil || ctx.Err() != nil {
+		status = store.RunInterrupted
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	res, ferr := st.FinishRun(fctx, runID, status, counts)
+	if ferr != nil {
+		return errors.Join(err, ferr)
+	}
+	if !quiet {
+		p.reportRecorded(res)
+	}
+	return err
 }

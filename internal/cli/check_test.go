@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,7 +201,8 @@ func TestScanChecks(t *testing.T) {
 	for _, m := range got {
 		n += len(m)
 	}
-	if !strings.Contains(stderr, "; checks safe (") || !strings.Contains(stderr, "findings, 0 check errors") {
+	if !strings.Contains(stderr, "; checks safe (") || !strings.Contains(stderr, "findings, 0 check errors, ") ||
+		!strings.Contains(stderr, " undecided (no clear answer; earlier findings kept)") {
 		t.Errorf("summary lacks the checks: %s", stderr)
 	}
 	st, err := store.Open(context.Background(), db)
@@ -224,9 +226,47 @@ func TestScanChecks(t *testing.T) {
 
 	// check --from-store: passive decides from the stored evidence alone
 	// (no safe check's finding), safe scans the selected assets again.
-	code, out, stderr = run(t, "", "check", "-q", "--format", "jsonl", "--db", db, "--from-store", "--profile", "passive")
+	code, out, stderr = run(t, "", "check", "--format", "jsonl", "--db", db, "--from-store", "--profile", "passive")
 	if code != ExitOK {
 		t.Fatalf("from-store passive: exit %d: %s", code, stderr)
+	}
+	// It is recorded as a run of kind check: the passive findings are its
+	// own now, and the safe check's finding, which it did not run, stands.
+	runs := jsonLines(t, mustRun(t, "runs", "--db", db, "--kind", "check", "--format", "jsonl"))
+	if len(runs) != 1 || runs[0]["status"] != "complete" || runs[0]["kind"] != "check" {
+		t.Fatalf("from-store passive run record: %v", runs)
+	}
+	checkRun, _ := runs[0]["id"].(float64)
+	if opts, _ := runs[0]["options"].(map[string]any); opts["from_store"] != true || opts["checks"] != "passive" {
+		t.Errorf("from-store passive run options: %v", runs[0]["options"])
+	}
+	if want := fmt.Sprintf("recorded as run %d (complete)", int64(checkRun)); !strings.Contains(stderr, want) {
+		t.Errorf("from-store passive messages lack %q: %s", want, stderr)
+	}
+	st, err = store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.CheckFindings(context.Background(), store.CheckFindingFilter{})
+	st.Close()
+	if err != nil || len(after) != n {
+		t.Fatalf("after from-store passive: %d active check findings, want %d (%v)", len(after), n, err)
+	}
+	for _, f := range after {
+		want := int64(checkRun)
+		if f.SideEffect != "none" {
+			want = 1 // the scan's: passive did not run the check
+		}
+		if f.LastRun != want || f.FirstRun != 1 {
+			t.Errorf("after from-store passive: %s on %s first run %d last run %d, want last run %d", f.Check, f.Host, f.FirstRun, f.LastRun, want)
+		}
+	}
+	code, _, stderr = run(t, "", "check", "--format", "jsonl", "--db", db, "--from-store", "--profile", "passive", "--no-store")
+	if code != ExitOK || strings.Contains(stderr, "recorded as run") {
+		t.Errorf("from-store passive --no-store: exit %d: %s", code, stderr)
+	}
+	if runs := jsonLines(t, mustRun(t, "runs", "--db", db, "--format", "jsonl")); len(runs) != 2 {
+		t.Errorf("--no-store recorded a run: %v", runs)
 	}
 	fromStore := readFindings(t, out)
 	for prof, ids := range map[string][]string{

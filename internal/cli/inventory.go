@@ -156,7 +156,7 @@ func (p Program) runsCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&kind, "kind", "", "only runs of this `KIND` (scan, import, reidentify)")
+	fl.StringVar(&kind, "kind", "", "only runs of this `KIND` (scan, import, reidentify, check)")
 	fl.StringVar(&state, "status", "", "only runs in this `STATUS` (running, complete, interrupted)")
 	fl.StringVar(&site, "site", "", "only runs of this `SITE`")
 	fl.StringVar(&since, "since", "", "only runs started at or after `TIME`")

@@ -36,10 +36,22 @@ type Entry struct {
 	Note string `json:"note,omitempty"`
 }
 
+// Absence records that a CVE the built-in checks cover was looked for and
+// not found in the catalog, with what was searched: the embedded table says
+// "not listed" only with a source, never by omission.
+type Absence struct {
+	CVEID string `json:"cveID"`
+	// Checked is when the sources were read, YYYY-MM-DD.
+	Checked string `json:"checked"`
+	Source  string `json:"source"`
+}
+
 // Catalog is a set of entries by CVE id. It is immutable once built and
 // safe for concurrent use.
 type Catalog struct {
 	byID map[string]Entry
+	// absent are the embedded table's checked absences (see Absence).
+	absent map[string]Absence
 	// Origin names where the entries came from ("embedded", a file name).
 	Origin string
 	// Version is the catalog's catalogVersion, when it has one.
@@ -53,6 +65,8 @@ type file struct {
 	CatalogVersion  string  `json:"catalogVersion"`
 	Count           int     `json:"count"`
 	Vulnerabilities []Entry `json:"vulnerabilities"`
+	// NotListed is the embedded table's own addition (see Absence).
+	NotListed []Absence `json:"notListed,omitempty"`
 }
 
 //go:embed kev.json
@@ -109,10 +123,34 @@ func parse(data []byte, name string, needSource bool) (*Catalog, error) {
 		}
 		c.byID[e.CVEID] = e
 	}
+	for i, a := range f.NotListed {
+		switch {
+		case !cveRE.MatchString(a.CVEID) || !validDate(a.Checked) || a.Source == "":
+			errs = append(errs, fmt.Errorf("notListed[%d] (%s): needs a cveID, a checked date and a source", i, a.CVEID))
+			continue
+		case c.byID[a.CVEID].CVEID != "":
+			errs = append(errs, fmt.Errorf("notListed[%d]: %s is also listed", i, a.CVEID))
+			continue
+		}
+		if c.absent == nil {
+			c.absent = map[string]Absence{}
+		}
+		c.absent[a.CVEID] = a
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("kev: %s: %w", name, errors.Join(errs...))
 	}
 	return c, nil
+}
+
+// Absent returns the recorded absence of cve, if the catalog has one and
+// does not list it.
+func (c *Catalog) Absent(cve string) (Absence, bool) {
+	if c == nil {
+		return Absence{}, false
+	}
+	a, ok := c.absent[cve]
+	return a, ok
 }
 
 func validDate(s string) bool {
@@ -156,6 +194,16 @@ func (c *Catalog) Merge(o *Catalog) *Catalog {
 	}
 	for id, e := range o.byID {
 		out.byID[id] = e
+	}
+	for _, from := range []*Catalog{c, o} {
+		for id, a := range from.absent {
+			if _, listed := out.byID[id]; !listed {
+				if out.absent == nil {
+					out.absent = map[string]Absence{}
+				}
+				out.absent[id] = a
+			}
+		}
 	}
 	return out
 }

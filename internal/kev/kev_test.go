@@ -81,3 +81,34 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestAbsences(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := c.Absent("CVE-2017-17215"); !ok || a.Source == "" {
+		t.Errorf("CVE-2017-17215: absence %+v, %v", a, ok)
+	}
+	if _, ok := c.Absent("CVE-2021-36260"); ok {
+		t.Error("a listed CVE reported absent")
+	}
+	// A loaded catalog that lists a CVE overrides the recorded absence.
+	full, err := Parse(strings.NewReader(`{"vulnerabilities":[{"cveID":"CVE-2017-17215","dateAdded":"2027-01-05"}]}`), "full.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.Merge(full)
+	if _, ok := m.Absent("CVE-2017-17215"); ok {
+		t.Error("absence survived a catalog that lists the CVE")
+	}
+	if _, ok := m.Lookup("CVE-2017-17215"); !ok {
+		t.Error("merged catalog lost the loaded entry")
+	}
+	if _, ok := m.Absent("CVE-2014-2321"); !ok {
+		t.Error("merge dropped an absence the loaded catalog does not contradict")
+	}
+	if _, err := parse([]byte(`{"vulnerabilities":[],"notListed":[{"cveID":"CVE-2017-17215"}]}`), "x", true); err == nil {
+		t.Error("an absence without date and source was accepted")
+	}
+}

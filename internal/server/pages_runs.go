@@ -23,7 +23,7 @@ type runsData struct {
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request, p *principal) error {
 	q := newQuery(r)
 	d := runsData{Kind: q.str("kind"), Status: q.str("status"), Site: q.str("site"),
-		Kinds:       []store.RunKind{store.RunScan, store.RunImport, store.RunReidentify},
+		Kinds:       []store.RunKind{store.RunScan, store.RunImport, store.RunReidentify, store.RunCheck},
 		RunStatuses: []store.RunStatus{store.RunRunning, store.RunComplete, store.RunInterrupted}}
 	var err error
 	d.Runs, err = s.st.Runs(r.Context(), store.RunFilter{Kind: store.RunKind(d.Kind), Status: store.RunStatus(d.Status), Site: d.Site, Limit: runsShown})

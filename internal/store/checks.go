@@ -22,11 +22,11 @@ type CheckEvidence struct {
 // CheckFinding is a security check (internal/check) that flagged an asset,
 // one row per asset and check.
 //
-// The rule for Active: a finding is active while the latest run that ran
-// its check on the asset produced it. A later run that ran the check on the
-// asset and did not produce it clears it (Active false, ClearedRun); a run
+// The rule for Active: a finding is active while the latest run whose check
+// decided on the asset produced it. A later run in which the check decided
+// the asset is not affected clears it (Active false, ClearedRun); a run
 // that did not run the check there (another profile, --check, a host not
-// reached) leaves it as it is. A finding produced again is active again and
+// reached) or got no clear answer (timeout, throttling) leaves it as it is. A finding produced again is active again and
 // keeps its first run and first-seen time.
 type CheckFinding struct {
 	ID           int64           `json:"id"`
@@ -59,11 +59,15 @@ type HostChecks struct {
 	// Host is the run's host label, as given to Ingest: the host is mapped
 	// to its asset through the run's sighting of it, so its observations
 	// must have been ingested in the run first. AssetID, when set, names
-	// the asset directly instead.
+	// the asset directly instead (a run over stored evidence, which sights
+	// nothing), and Seen is when that evidence was observed (default now).
 	Host    string
 	AssetID int64
-	// Ran lists the ids of the checks that were run on the host; those of
-	// them that produced no finding clear the asset's finding, if any.
+	Seen    time.Time
+	// Ran lists the ids of the checks that decided on the host (found, or
+	// showed the host not affected); those of them that produced no finding
+	// clear the asset's finding, if any. A check that got no clear answer is
+	// left out, so its earlier finding stands.
 	Ran      []string
 	Findings []CheckFinding
 }
@@ -90,7 +94,10 @@ func (s *Store) RecordCheckFindings(ctx context.Context, runID int64, hosts []Ho
 		}
 		now := s.clock()
 		for _, h := range hosts {
-			asset, seen := h.AssetID, now
+			asset, seen := h.AssetID, h.Seen
+			if seen.IsZero() {
+				seen = now
+			}
 			if asset == 0 {
 				sg, ok := sighted[s.d.text(h.Host)]
 				if !ok {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -161,4 +162,63 @@ func TestCheckFindingsMergeAndExport(t *testing.T) {
 			t.Error("export of the import differs")
 		}
 	})
+}
+
+// TestCheckRunMigration upgrades a store made before runs of kind check
+// (migration 6 rebuilds SQLite's runs table): what was there survives, the
+// other tables' foreign keys still bind to runs, and a check run over stored
+// evidence records and clears findings by asset.
+func TestCheckRunMigration(t *testing.T) {
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "inventory.db") },
+		"postgres": func(t *testing.T) string { return postgresTestDSN(t) },
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := dsns[name](t)
+			old, err := open(ctx, dsn, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := host{name: "10.9.1.1", ip: "10.9.1.1", mac: "00:11:22:33:45:01"}
+			if _, err := old.BeginRun(ctx, Run{Kind: RunCheck}); err == nil {
+				t.Error("version 5 accepted a run of kind check")
+			}
+			scan := checkScan(t, old, []host{a}, []HostChecks{{Host: a.name, Ran: []string{"telnet"}, Findings: []CheckFinding{cf("telnet", "high")}}})
+			old.Close()
+
+			s := openTest(t, dsn, 0)
+			if r, err := s.Run(ctx, scan); err != nil || r.Kind != RunScan || r.Status != RunComplete {
+				t.Fatalf("scan run after the upgrade: %+v, %v", r, err)
+			}
+			list, err := s.CheckFindings(ctx, CheckFindingFilter{})
+			if err != nil || len(list) != 1 || !list[0].Active || list[0].FirstRun != scan {
+				t.Fatalf("findings after the upgrade: %+v, %v", list, err)
+			}
+			if _, err := s.w.ExecContext(ctx, `UPDATE check_findings SET last_run_id = 999999`); err == nil {
+				t.Error("check_findings.last_run_id accepted a run that does not exist: its foreign key no longer binds to runs")
+			}
+			seen := t0.Add(-48 * time.Hour)
+			run := beginRun(t, s, Run{Kind: RunCheck})
+			if err := s.RecordCheckFindings(ctx, run, []HostChecks{{AssetID: list[0].AssetID, Seen: seen, Ran: []string{"telnet", "snmp"},
+				Findings: []CheckFinding{cf("snmp", "medium")}}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinishRun(ctx, run, RunComplete, RunCounts{Hosts: 1}); err != nil {
+				t.Fatal(err)
+			}
+			after, err := s.CheckFindings(ctx, CheckFindingFilter{IncludeInactive: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := byCheck(after)
+			if f := got[a.name+" telnet"]; f.Active || f.ClearedRun != run {
+				t.Errorf("a check run that no longer finds telnet: %+v", f)
+			}
+			if f := got[a.name+" snmp"]; !f.Active || f.FirstRun != run || !f.LastSeen.Equal(seen) {
+				t.Errorf("a check run's new finding: %+v, want last seen %v (the evidence's time)", f, seen)
+			}
+		})
+	}
 }

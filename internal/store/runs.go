@@ -21,6 +21,7 @@ const (
 	RunScan       RunKind = "scan"       // active probes
 	RunImport     RunKind = "import"     // files from other tools
 	RunReidentify RunKind = "reidentify" // identify re-run over stored observations
+	RunCheck      RunKind = "check"      // security checks re-run over stored evidence
 )
 
 // RunStatus is the life-cycle state of a run.
@@ -77,9 +78,9 @@ type Run struct {
 // Started, User and Machine default to now and the current OS user and host.
 func (s *Store) BeginRun(ctx context.Context, r Run) (int64, error) {
 	switch r.Kind {
-	case RunScan, RunImport, RunReidentify:
+	case RunScan, RunImport, RunReidentify, RunCheck:
 	default:
-		return 0, fmt.Errorf("store: begin run: kind %q is not scan, import or reidentify", r.Kind)
+		return 0, fmt.Errorf("store: begin run: kind %q is not scan, import, reidentify or check", r.Kind)
 	}
 	if r.Started.IsZero() {
 		r.Started = s.clock()

@@ -218,7 +218,7 @@ func TestErrorsNameOperationAndSubject(t *testing.T) {
 		if want := fmt.Sprintf("store: finish run %d: run is already complete", run); err == nil || err.Error() != want {
 			t.Errorf("finish twice: %v, want %q", err, want)
 		}
-		if _, err := s.BeginRun(ctx, Run{Kind: "probe"}); err == nil || err.Error() != `store: begin run: kind "probe" is not scan, import or reidentify` {
+		if _, err := s.BeginRun(ctx, Run{Kind: "probe"}); err == nil || err.Error() != `store: begin run: kind "probe" is not scan, import, reidentify or check` {
 			t.Errorf("bad kind: %v", err)
 		}
 	})
