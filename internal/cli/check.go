@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,8 @@ type checkFlags struct {
 	profile    string
 	authorized bool
 	only       []string
+	list       bool
+	profileSet bool // --profile was given (--list then shows only its checks)
 	// --from-store and its filters (see checkFromStore).
 	fromStore    bool
 	status       []string
@@ -75,11 +78,19 @@ and check what answers, recorded like any check.`,
 		Example: `  covered check 192.0.2.0/24
   covered check --from-store --profile passive --status covered --site hq
   covered check --profile passive -iL cameras.txt -o findings.jsonl
-  covered check --profile auth --i-am-authorized 10.1.2.3`,
+  covered check --profile auth --i-am-authorized 10.1.2.3
+  covered check --list --profile safe`,
 		Args: args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			if err := p.configDefaults(cmd, &sf, &know); err != nil {
 				return err
+			}
+			cf.profileSet = cmd.Flags().Changed("profile")
+			if cf.list {
+				if len(a) > 0 {
+					return usageErr("--list takes no targets")
+				}
+				return p.listChecks(&cf, &out)
 			}
 			if !cf.fromStore && (len(cf.status) > 0 || cf.entity != "" || cf.site != "") {
 				return usageErr("--status, --entity and --site need --from-store")
@@ -91,6 +102,7 @@ and check what answers, recorded like any check.`,
 		},
 	}
 	fl := cmd.Flags()
+	fl.BoolVar(&cf.list, "list", false, "list the checks (what each applies to, its side effect, request budget, lockout risk, CVEs and KEV status) and exit; with --profile, only those it runs")
 	fl.StringVar(&cf.profile, "profile", "safe", "check `PROFILE`: passive, safe or auth")
 	fl.BoolVar(&cf.authorized, "i-am-authorized", false, "state that you are authorized to test the devices' credentials (required by --profile auth)")
 	fl.BoolVar(&cf.fromStore, "from-store", false, "check the inventory's assets (see --status, --entity, --site) instead of targets")
@@ -635,4 +647,125 @@ func (p Program) finishStoredCheck(ctx context.Context, st *store.Store, runID i
 		p.reportRecorded(res)
 	}
 	return err
+}
+
+// checkInfo is one line of `covered check --list`: what a check declares.
+type checkInfo struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	SideEffect  string   `json:"side_effect"`
+	MaxRequests int      `json:"max_requests"`
+	LockoutRisk string   `json:"lockout_risk"`
+	Severity    string   `json:"severity"`
+	CVEs        []string `json:"cves,omitempty"`
+	// KEV is "yes YYYY-MM-DD", "no" (checked and absent, with a source in
+	// the embedded table), or "" when the catalog says nothing.
+	KEV     string `json:"kev,omitempty"`
+	Applies string `json:"applies"`
+	Records string `json:"records"`
+	Source  string `json:"source"`
+}
+
+var checkInfoColumns = []output.Column[checkInfo]{
+	{Name: "id", Value: func(c checkInfo) string { return c.ID }},
+	{Name: "side_effect", Value: func(c checkInfo) string { return c.SideEffect }},
+	{Name: "max_requests", Value: func(c checkInfo) string { return strconv.Itoa(c.MaxRequests) }},
+	{Name: "lockout", Value: func(c checkInfo) string { return c.LockoutRisk }},
+	{Name: "severity", Value: func(c checkInfo) string { return c.Severity }},
+	{Name: "cves", Value: func(c checkInfo) string { return strings.Join(c.CVEs, " ") }},
+	{Name: "kev", Value: func(c checkInfo) string { return c.KEV }},
+	{Name: "applies", Value: func(c checkInfo) string { return c.Applies }, Wide: true},
+	{Name: "records", Value: func(c checkInfo) string { return c.Records }, Wide: true},
+	{Name: "title", Value: func(c checkInfo) string { return c.Title }},
+	{Name: "source", Value: func(c checkInfo) string { return c.Source }, Wide: true},
+}
+
+// listChecks is `covered check --list`: the checks the profile runs (all of
+// them when --profile is not given), with what each declares.
+func (p Program) listChecks(cf *checkFlags, out *outFlags) error {
+	set, err := check.Builtin()
+	if err != nil {
+		return err
+	}
+	kc, err := kevCatalog()
+	if err != nil {
+		return err
+	}
+	prof, err := check.ParseProfile(cf.profile)
+	if err != nil {
+		return usageErr("--profile: %v", err)
+	}
+	var rows []checkInfo
+	for _, c := range set.All() {
+		if !prof.Allows(c.SideEffect()) && cf.profileSet {
+			continue
+		}
+		r := checkInfo{ID: c.ID, Title: c.Title, SideEffect: c.SideEffect().String(), MaxRequests: c.MaxRequests,
+			LockoutRisk: c.LockoutRisk, Severity: c.Severity, CVEs: c.CVEs, Applies: appliesText(c),
+			Records: strings.Join(c.Records, ", "), Source: c.Source}
+		added, absent := "", false
+		for _, id := range c.CVEs {
+			if e, ok := kc.Lookup(id); ok && (added == "" || e.DateAdded < added) {
+				added = e.DateAdded
+			} else if _, ok := kc.Absent(id); ok {
+				absent = true
+			}
+		}
+		switch {
+		case added != "":
+			r.KEV = "yes " + added
+		case absent:
+			r.KEV = "no"
+		}
+		rows = append(rows, r)
+	}
+	return writeRows(p, out, checkInfoColumns, rows)
+}
+
+// appliesText says in one line which devices a check is for.
+func appliesText(c *check.Check) string {
+	var parts []string
+	a := c.Applies
+	if len(a.Entity) > 0 {
+		parts = append(parts, "entity "+strings.Join(a.Entity, "|"))
+	}
+	if len(a.Manufacturer) > 0 {
+		parts = append(parts, "maker "+strings.Join(a.Manufacturer, "|"))
+	}
+	if len(a.DeviceType) > 0 {
+		parts = append(parts, "type "+strings.Join(a.DeviceType, "|"))
+	}
+	if a.Model != "" {
+		parts = append(parts, "model ~ "+a.Model)
+	}
+	if r := c.Firmware; r != nil {
+		var b []string
+		for _, x := range []struct{ k, v string }{{"from ", r.Introduced}, {"before ", r.Fixed}, {"up to ", r.LastAffected}} {
+			if x.v != "" {
+				b = append(b, x.k+x.v)
+			}
+		}
+		if r.BuildBefore != 0 {
+			b = append(b, fmt.Sprintf("built before %06d", r.BuildBefore))
+		}
+		fw := "firmware " + strings.Join(b, ", ")
+		if r.Undecided {
+			fw = "firmware build date not visible (" + strings.Join(b, ", ") + " decides)"
+		}
+		parts = append(parts, fw)
+	}
+	for _, w := range c.When {
+		parts = append(parts, "evidence "+w.Key+condText(w))
+	}
+	if len(parts) == 0 {
+		return "any device"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func condText(w check.Cond) string {
+	if w.Match != "" {
+		return " ~ " + w.Match
+	}
+	return ""
 }

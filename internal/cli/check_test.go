@@ -116,11 +116,50 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "--profile", "passive", "--check", "zte-cve-2014-2321-shell-page", "127.95.3.1"}, "above the chosen profile"},
 		{[]string{"check", "--from-store", "127.95.3.1"}, "not targets"},
 		{[]string{"check", "--entity", "ZTE", "127.95.3.1"}, "need --from-store"},
+		{[]string{"check", "--list", "127.95.3.1"}, "takes no targets"},
 	} {
 		code, _, stderr := run(t, "", tc.args...)
 		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestCheckList: --list shows what every check declares, and with
+// --profile only the checks that profile runs.
+func TestCheckList(t *testing.T) {
+	list := func(args ...string) map[string]checkInfo {
+		t.Helper()
+		code, out, stderr := run(t, "", append([]string{"check", "--list", "--format", "jsonl"}, args...)...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		got := map[string]checkInfo{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var c checkInfo
+			if err := json.Unmarshal([]byte(line), &c); err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			got[c.ID] = c
+		}
+		return got
+	}
+	all := list()
+	if c := all["dahua-default-password-rtsp"]; c.SideEffect != "auth" || c.MaxRequests != 2 || c.LockoutRisk != "medium" {
+		t.Errorf("auth check: %+v", c)
+	}
+	if c := all["hikvision-cve-2021-36260-firmware"]; c.KEV != "yes 2022-01-10" || !strings.Contains(c.Applies, "built before 210628") {
+		t.Errorf("36260: %+v", c)
+	}
+	if c := all["huawei-hg532-cve-2017-17215-upnp-exposed"]; c.KEV != "no" {
+		t.Errorf("17215: KEV %q, want no (recorded absent)", c.KEV)
+	}
+	safe := list("--profile", "safe")
+	if _, ok := safe["dahua-default-password-rtsp"]; ok || len(safe) >= len(all) {
+		t.Errorf("--profile safe lists %d of %d checks, including auth ones", len(safe), len(all))
+	}
+	if _, ok := safe["zte-cve-2014-2321-shell-page"]; !ok {
+		t.Error("--profile safe misses the read check")
 	}
 }
 
