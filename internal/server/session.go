@@ -297,24 +297,25 @@ func (s *Server) Bootstrap(ctx context.Context, adminPassword string) (setupToke
 }
 
 // checkSetupToken reports whether plain is the live setup token of an
-// empty store.
-func (s *Server) checkSetupToken(r *http.Request, plain string) (bool, error) {
+// empty store, with the setting that holds it (setup consumes exactly that
+// value, so a link used twice at once creates one administrator).
+func (s *Server) checkSetupToken(r *http.Request, plain string) (string, bool, error) {
 	v, ok, err := s.st.Setting(r.Context(), setupTokenKey)
 	if err != nil || !ok || plain == "" {
-		return false, err
+		return "", false, err
 	}
 	hash, exp, _ := strings.Cut(v, " ")
 	until, err := time.Parse(time.RFC3339, exp)
 	if err != nil || s.now().After(until) || !auth.CSRFEqual(hash, auth.HashSecret(plain)) {
-		return false, nil
+		return "", false, nil
 	}
 	n, err := s.st.CountUsers(r.Context())
-	return n == 0, err
+	return v, n == 0, err
 }
 
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request, p *principal) error {
 	tok := r.URL.Query().Get("token")
-	ok, err := s.checkSetupToken(r, tok)
+	_, ok, err := s.checkSetupToken(r, tok)
 	if err != nil {
 		return err
 	}
@@ -327,7 +328,7 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request, p *principal)
 // setup creates the first administrator from the setup form.
 func (s *Server) setup(w http.ResponseWriter, r *http.Request, _ *principal) error {
 	tok := r.PostFormValue("token")
-	ok, err := s.checkSetupToken(r, tok)
+	setting, ok, err := s.checkSetupToken(r, tok)
 	if err != nil {
 		return err
 	}
@@ -346,11 +347,11 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request, _ *principal) err
 	if err != nil {
 		return s.setupForm(w, r, http.StatusBadRequest, tok, err.Error())
 	}
-	u, err := s.st.CreateUser(r.Context(), name, string(auth.Admin), hash, name)
-	if err != nil {
-		return err
+	u, err := s.st.CreateFirstAdmin(r.Context(), setupTokenKey, setting, name, hash)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExists) {
+		return &httpError{http.StatusNotFound, "this setup link is not valid (used, expired, or an administrator exists already)"}
 	}
-	if err := s.st.DeleteSetting(r.Context(), setupTokenKey, name); err != nil {
+	if err != nil {
 		return err
 	}
 	if err := s.startSession(w, r, u); err != nil {

@@ -121,31 +121,71 @@ func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 // yet. The audit entry (user.create) records the name and role.
 func (s *Store) CreateUser(ctx context.Context, name, role, passwordHash, actor string) (User, error) {
 	var u User
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := firstErr(checkActor(actor), checkUserName(name), checkRole(role),
-			checkSecretText("password_hash", passwordHash, maxHashBytes)); err != nil {
-			return err
-		}
-		var n int
-		if err := s.txQueryRow(ctx, tx, `SELECT count(*) FROM users WHERE lower(name) = ?`, strings.ToLower(name)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrExists
-		}
-		now := s.clock()
-		if err := s.txQueryRow(ctx, tx, `INSERT INTO users (name, role, password_hash, disabled, created_at, updated_at)
-			VALUES (?, ?, ?, FALSE, ?, ?) RETURNING id`, name, role, passwordHash, s.d.tv(now), s.d.tv(now)).Scan(&u.ID); err != nil {
-			return err
-		}
-		u = User{ID: u.ID, Name: name, Role: role, PasswordHash: passwordHash, CreatedAt: now, UpdatedAt: now}
-		return s.audit(ctx, tx, now, actor, "user.create", "user", u.ID, map[string]any{
-			"name": name, "role": role, "password_set": passwordHash != ""})
+	err := s.write(ctx, func(tx *sql.Tx) (err error) {
+		u, err = s.txCreateUser(ctx, tx, name, role, passwordHash, actor)
+		return err
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("store: create user %q: %w", name, err)
 	}
 	return u, nil
+}
+
+// CreateFirstAdmin creates the first administrator in exchange for the
+// one-time setup setting: in one transaction it deletes the setting key if
+// it still holds value (ErrNotFound otherwise: used or replaced), refuses if
+// any user exists (ErrExists), and creates the user. Two requests racing
+// with one setup link create one administrator: the second finds the
+// setting gone (on PostgreSQL its DELETE waits for the first to commit).
+func (s *Store) CreateFirstAdmin(ctx context.Context, key, value, name, passwordHash string) (User, error) {
+	var u User
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, `DELETE FROM settings WHERE key = ? AND value = ?`, key, value)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errors.Join(ErrNotFound, err)
+		}
+		var users int
+		if err := s.txQueryRow(ctx, tx, `SELECT count(*) FROM users`).Scan(&users); err != nil {
+			return err
+		}
+		if users > 0 {
+			return ErrExists
+		}
+		if u, err = s.txCreateUser(ctx, tx, name, "admin", passwordHash, name); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, s.clock(), name, "setting.delete", "setting", 0, map[string]any{"key": key})
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("store: create first administrator %q: %w", name, err)
+	}
+	return u, nil
+}
+
+func (s *Store) txCreateUser(ctx context.Context, tx *sql.Tx, name, role, passwordHash, actor string) (User, error) {
+	if err := firstErr(checkActor(actor), checkUserName(name), checkRole(role),
+		checkSecretText("password_hash", passwordHash, maxHashBytes)); err != nil {
+		return User{}, err
+	}
+	var n int
+	if err := s.txQueryRow(ctx, tx, `SELECT count(*) FROM users WHERE lower(name) = ?`, strings.ToLower(name)).Scan(&n); err != nil {
+		return User{}, err
+	}
+	if n > 0 {
+		return User{}, ErrExists
+	}
+	now := s.clock()
+	var id int64
+	if err := s.txQueryRow(ctx, tx, `INSERT INTO users (name, role, password_hash, disabled, created_at, updated_at)
+		VALUES (?, ?, ?, FALSE, ?, ?) RETURNING id`, name, role, passwordHash, s.d.tv(now), s.d.tv(now)).Scan(&id); err != nil {
+		return User{}, err
+	}
+	u := User{ID: id, Name: name, Role: role, PasswordHash: passwordHash, CreatedAt: now, UpdatedAt: now}
+	return u, s.audit(ctx, tx, now, actor, "user.create", "user", u.ID, map[string]any{
+		"name": name, "role": role, "password_set": passwordHash != ""})
 }
 
 // User returns one user, disabled or not.

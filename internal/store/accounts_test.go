@@ -175,6 +175,50 @@ func TestCreateUserRace(t *testing.T) {
 	})
 }
 
+// One setup link posted several times at once, with different names:
+// exactly one administrator, and the link is gone.
+func TestCreateFirstAdminRace(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if err := s.SetSetting(ctx, "setup_token_hash", "h1 2099-01-01T00:00:00Z", "bootstrap"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateFirstAdmin(ctx, "setup_token_hash", "h0 2099-01-01T00:00:00Z", "mallory", hashA); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("a stale setup value: %v, want ErrNotFound", err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Go(func() {
+				_, errs[i] = s.CreateFirstAdmin(ctx, "setup_token_hash", "h1 2099-01-01T00:00:00Z", fmt.Sprintf("admin%d", i), hashA)
+			})
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, ErrNotFound):
+				t.Errorf("concurrent CreateFirstAdmin: %v", err)
+			}
+		}
+		if n, err := s.CountUsers(ctx); ok != 1 || n != 1 || err != nil {
+			t.Errorf("%d setups succeeded, %d users (%v); want 1 and 1", ok, n, err)
+		}
+		if _, found, _ := s.Setting(ctx, "setup_token_hash"); found {
+			t.Error("the setup setting survived its use")
+		}
+		// A setting put back while an administrator exists does not make a second one.
+		if err := s.SetSetting(ctx, "setup_token_hash", "h2 2099-01-01T00:00:00Z", "bootstrap"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateFirstAdmin(ctx, "setup_token_hash", "h2 2099-01-01T00:00:00Z", "late", hashA); !errors.Is(err, ErrExists) {
+			t.Errorf("setup with an administrator present: %v, want ErrExists", err)
+		}
+	})
+}
+
 func TestUpdateUser(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
