@@ -192,12 +192,15 @@ func Serve(ctx context.Context, log *slog.Logger, ls ...Listener) error {
 			MaxHeaderBytes:    64 << 10,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		}
-		if l.TLS != nil {
-			srv.TLSConfig = l.TLS
-			ln = tls.NewListener(ln, l.TLS)
-		}
 		servers = append(servers, srv)
 		log.Info("listening", "addr", ln.Addr().String(), "tls", l.TLS != nil)
+		if l.TLS != nil {
+			// ServeTLS (certificates from TLSConfig) rather than a tls
+			// listener, so that net/http negotiates HTTP/2 by ALPN.
+			srv.TLSConfig = l.TLS
+			go func() { errc <- srv.ServeTLS(ln, "", "") }()
+			continue
+		}
 		go func() { errc <- srv.Serve(ln) }()
 	}
 	select {

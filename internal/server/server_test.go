@@ -2,9 +2,13 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -16,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coveredtool/covered/internal/auth"
 	"github.com/coveredtool/covered/internal/store"
@@ -588,5 +593,61 @@ func TestDemotedCreatorDemotesTokens(t *testing.T) {
 	}
 	if resp, _ := h.do("GET", "/api/v1/assets", h.tokens[auth.Operator], ""); resp.StatusCode != 200 {
 		t.Errorf("a demoted operator's token cannot read: %d", resp.StatusCode)
+	}
+}
+
+// TestServeNegotiatesHTTP2: under TLS, Serve offers HTTP/2 by ALPN and
+// still speaks HTTP/1.1 to clients that ask for it.
+func TestServeNegotiatesHTTP2(t *testing.T) {
+	cfg, err := TLSConfig("", "", []string{"127.0.0.1"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.Proto) })
+	go func() { done <- Serve(ctx, slog.New(slog.DiscardHandler), Listener{Addr: addr, Handler: h, TLS: cfg}) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	pool := x509.NewCertPool()
+	leaf, err := x509.ParseCertificate(cfg.Certificates[0].Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.AddCert(leaf)
+	for _, tc := range []struct {
+		h2   bool
+		want string
+	}{{true, "HTTP/2.0"}, {false, "HTTP/1.1"}} {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: tc.h2}
+		if !tc.h2 {
+			tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+		}
+		var resp *http.Response
+		for range 50 { // the listener may not be up yet
+			if resp, err = (&http.Client{Transport: tr}).Get("https://" + addr + "/"); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Proto != tc.want || string(body) != tc.want {
+			t.Errorf("h2=%v: response %s, handler saw %q; want %s", tc.h2, resp.Proto, body, tc.want)
+		}
+		tr.CloseIdleConnections()
 	}
 }
