@@ -122,8 +122,8 @@ type page[T any] struct {
 	Total  int `json:"total,omitempty"`
 	Limit  int `json:"limit"`
 	Offset int `json:"offset"`
-	// Next is the "after" of the next page, when the list is in id order
-	// and this page was full.
+	// Next is the "after" of the next page (for runs, newest first, its
+	// "before"), when the list is in id order and this page was full.
 	Next int64 `json:"next,omitempty"`
 }
 
@@ -338,7 +338,7 @@ func (s *Server) setRemediation(r *http.Request, id int64, b remediationBody, p 
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, _ *principal) error {
 	q := newQuery(r)
 	f := store.RunFilter{Kind: store.RunKind(q.str("kind")), Status: store.RunStatus(q.str("status")), Site: q.str("site"),
-		Since: q.time("since"), Limit: q.int("limit", defaultLimit, 1, maxLimit)}
+		Since: q.time("since"), Before: int64(q.int("before", 0, 0, 1<<31-1)), Limit: q.int("limit", defaultLimit, 1, maxLimit)}
 	if q.err != nil {
 		return q.err
 	}
@@ -346,7 +346,11 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, _ *principal) e
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[store.Run]{Items: nonNil(runs), Limit: f.Limit})
+	pg := page[store.Run]{Items: nonNil(runs), Limit: f.Limit}
+	if len(runs) == f.Limit {
+		pg.Next = runs[len(runs)-1].ID // newest first: the next page is before it
+	}
+	writeJSON(w, http.StatusOK, pg)
 	return nil
 }
 
@@ -745,7 +749,8 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, p *princ
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, _ *principal) error {
 	q := newQuery(r)
 	f := store.AuditFilter{Actor: q.str("actor"), Action: q.str("action"), ObjectType: q.str("object_type"),
-		ObjectID: q.id("object_id"), Since: q.time("since"), Limit: q.int("limit", defaultLimit, 1, maxLimit)}
+		ObjectID: q.id("object_id"), Since: q.time("since"), After: int64(q.int("after", 0, 0, 1<<31-1)),
+		Limit: q.int("limit", defaultLimit, 1, maxLimit)}
 	if q.err != nil {
 		return q.err
 	}
@@ -753,7 +758,11 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, _ *principal) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[store.AuditEntry]{Items: nonNil(es), Limit: f.Limit})
+	pg := page[store.AuditEntry]{Items: nonNil(es), Limit: f.Limit}
+	if len(es) == f.Limit {
+		pg.Next = es[len(es)-1].ID
+	}
+	writeJSON(w, http.StatusOK, pg)
 	return nil
 }
 

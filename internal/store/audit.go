@@ -27,7 +27,10 @@ type AuditFilter struct {
 	ObjectType string
 	ObjectID   int64
 	Since      time.Time
-	Limit      int
+	// After keeps entries with a larger id: the next page of the oldest-first
+	// log starts after the last id of the previous one (keyset paging).
+	After int64
+	Limit int
 }
 
 // audit appends an entry inside the transaction that makes the change, so
@@ -63,6 +66,9 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 	}
 	if !f.Since.IsZero() {
 		where, args = append(where, "at >= ?"), append(args, s.d.tv(f.Since))
+	}
+	if f.After > 0 {
+		where, args = append(where, "id > ?"), append(args, f.After)
 	}
 	q, args := s.paged(`SELECT `+auditCols+` FROM audit_log`+whereClause(where)+` ORDER BY id`, args, f.Limit, 0)
 	return list(ctx, s, "audit", scanAudit, q, args...)

@@ -186,7 +186,10 @@ type RunFilter struct {
 	Status RunStatus
 	Site   string
 	Since  time.Time // started at or after
-	Limit  int       // 0 means all
+	// Before keeps runs with a smaller id: the next page of the newest-first
+	// list starts before the last id of the previous one (keyset paging).
+	Before int64
+	Limit  int // 0 means all
 }
 
 // Runs lists runs, newest first.
@@ -205,10 +208,10 @@ func (s *Store) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	if !f.Since.IsZero() {
 		where, args = append(where, "started_at >= ?"), append(args, s.d.tv(f.Since))
 	}
-	q := `SELECT ` + runCols + ` FROM runs` + whereClause(where) + ` ORDER BY id DESC`
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	if f.Before > 0 {
+		where, args = append(where, "id < ?"), append(args, f.Before)
 	}
+	q, args := s.paged(`SELECT `+runCols+` FROM runs`+whereClause(where)+` ORDER BY id DESC`, args, f.Limit, 0)
 	return list(ctx, s, "runs", scanRun, q, args...)
 }
 
