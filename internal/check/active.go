@@ -124,6 +124,17 @@ func httpGet(ctx context.Context, d probe.Dialer, addr netip.Addr, port uint16, 
 // still be there.
 func zteWebShellPage(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	const path = "/web_shell_cmd.gch"
+	const marker = "please input shell command"
+	// The scan's HTTP probe asks for this page on devices that name ZTE;
+	// when it got the page, decide from that and send nothing again.
+	for _, o := range env.Device.Observations {
+		if o.Key == "http.body" && o.Path == path {
+			if !strings.Contains(strings.ToLower(o.Value), marker) {
+				return nil, false, nil
+			}
+			return []Evidence{{Key: "http.body", Value: "page present (marker \"" + marker + "\", fetched by the scan)", Port: o.Port, Path: path}}, true, nil
+		}
+	}
 	port := httpPort(env.Device)
 	status, body, err := httpGet(ctx, env.Dialer, env.Device.Addr, port, path, nil)
 	if err != nil {
@@ -131,10 +142,10 @@ func zteWebShellPage(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	}
 	switch status {
 	case http.StatusOK:
-		if !strings.Contains(strings.ToLower(string(body)), "please input shell command") {
+		if !strings.Contains(strings.ToLower(string(body)), marker) {
 			return nil, false, nil
 		}
-		return []Evidence{{Key: "http.status", Value: strconv.Itoa(status) + " page present (marker \"please input shell command\")", Port: int(port), Path: path}}, true, nil
+		return []Evidence{{Key: "http.status", Value: strconv.Itoa(status) + " page present (marker \"" + marker + "\")", Port: int(port), Path: path}}, true, nil
 	case http.StatusNotFound, http.StatusUnauthorized, http.StatusForbidden:
 		return nil, false, nil
 	}

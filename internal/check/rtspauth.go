@@ -65,10 +65,11 @@ func rtspDigestPort(d *Device) (uint16, bool) {
 // fresh challenge and the authenticated DESCRIBE. 200 with SDP means the
 // account works; 401 means it does not. Anything else (the device stops
 // challenging, refuses, throttles or closes) stops the check before the
-// next account, so a device that is locking out is not pushed further.
-// Only devices whose evidence shows a Digest challenge on RTSP are tried.
+// next account, so a device that is locking out is not pushed further, and
+// so does the first account that works. Only devices whose evidence shows a
+// Digest challenge on RTSP are tried.
 //
-// An account that works is a finding, whatever became of the others. The
+// An account that works is a finding, whatever became of those before it. The
 // device is not affected only when every account was tried and answered
 // 401; an account skipped (already tried within the window) or left
 // without a verdict makes the check undecided.
@@ -79,7 +80,7 @@ func dahuaRTSPDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	}
 	var ev []Evidence
 	var undecided error // why an account got no verdict, if one did not
-	for _, acct := range dahuaDefaults {
+	for i, acct := range dahuaDefaults {
 		if !env.Attempt(acct.user) {
 			if undecided == nil {
 				undecided = fmt.Errorf("%w: account %s was already tried on this device within the attempt window", ErrUndecided, acct.user)
@@ -92,9 +93,17 @@ func dahuaRTSPDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 			break // no clear answer: stop before the next account
 		}
 		if works {
+			// One working default proves the finding; trying the next
+			// accounts would only add failed logins towards a lockout, now
+			// or in a later run within the window, so their attempts are
+			// spent without sending.
 			ev = append(ev, Evidence{Key: "auth.default_account",
 				Value: "account " + acct.user + ": the vendor default password was accepted over RTSP Digest (DESCRIBE answered 200 with SDP; password not recorded; " + acct.source + ")",
 				Port:  int(port), Path: "/cam/realmonitor"})
+			for _, rest := range dahuaDefaults[i+1:] {
+				env.Attempt(rest.user)
+			}
+			break
 		}
 	}
 	if len(ev) > 0 {
