@@ -2,6 +2,7 @@ package check
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -67,15 +68,32 @@ const (
 	maxBodyBytes   = 16 << 10
 )
 
-// httpPort is the first plain-HTTP port the evidence shows for the device
-// (an http.response observed on it), else 80.
-func httpPort(d *Device) uint16 {
+// webPort is the device's plain-HTTP web interface as the evidence shows
+// it: the lowest port whose root page ("/" or no path) answered over plain
+// HTTP, so that the choice does not depend on the order replies arrived in
+// and a UPnP or API port that answers 404 to everything is not taken for
+// it. ok is false when the evidence shows no such port.
+func webPort(d *Device) (uint16, bool) {
+	best := 0
 	for _, o := range d.Observations {
-		if o.Key == "http.response" && o.Port > 0 && o.Port < 65536 && o.Port != 443 && o.Port != 8443 {
-			return uint16(o.Port)
+		if o.Key != "http.response" || o.Port <= 0 || o.Port > 65535 || (o.Path != "" && o.Path != "/") || tlsObserved(d, o.Port) {
+			continue
+		}
+		if best == 0 || o.Port < best {
+			best = o.Port
 		}
 	}
-	return 80
+	return uint16(best), best != 0
+}
+
+// tlsObserved reports whether the scan saw TLS on port.
+func tlsObserved(d *Device, port int) bool {
+	for _, o := range d.Observations {
+		if o.Port == port && strings.HasPrefix(o.Key, "tls.") {
+			return true
+		}
+	}
+	return false
 }
 
 // httpGet sends one GET with Connection: close and reads the status and up
@@ -118,10 +136,11 @@ func httpGet(ctx context.Context, d probe.Dialer, addr netip.Addr, port uint16, 
 // The markers are the ones public detection templates match on (nuclei
 // http/cves/2014/CVE-2014-2321.yaml via shared/domain cves_safe_checks.csv).
 //
-// 200 with the marker is a finding; 200 without it, 404, 401 and 403 show
-// the page is absent or closed (not affected). Any other status (a server
-// error, a redirect, throttling) or no reply is undecided: the page may
-// still be there.
+// The page is asked on the device's web interface (webPort). 200 with the
+// marker is a finding; 200 without it and 404 show the page absent (not
+// affected). Any other status (401 or 403: a page behind a login still
+// exists; a server error, a redirect, throttling) or no reply is
+// undecided.
 func zteWebShellPage(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	const path = "/web_shell_cmd.gch"
 	const marker = "please input shell command"
@@ -135,7 +154,10 @@ func zteWebShellPage(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 			return []Evidence{{Key: "http.body", Value: "page present (marker \"" + marker + "\", fetched by the scan)", Port: o.Port, Path: path}}, true, nil
 		}
 	}
-	port := httpPort(env.Device)
+	port, ok := webPort(env.Device)
+	if !ok {
+		return nil, false, fmt.Errorf("%w: no plain-HTTP web interface in the evidence", ErrUndecided)
+	}
 	status, body, err := httpGet(ctx, env.Dialer, env.Device.Addr, port, path, nil)
 	if err != nil {
 		return nil, false, noAnswer(err)
@@ -146,7 +168,7 @@ func zteWebShellPage(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 			return nil, false, nil
 		}
 		return []Evidence{{Key: "http.status", Value: strconv.Itoa(status) + " page present (marker \"" + marker + "\")", Port: int(port), Path: path}}, true, nil
-	case http.StatusNotFound, http.StatusUnauthorized, http.StatusForbidden:
+	case http.StatusNotFound:
 		return nil, false, nil
 	}
 	return nil, false, fmt.Errorf("%w: GET %s answered %d", ErrUndecided, path, status)
@@ -173,13 +195,16 @@ var hikvisionDefault = defaultAccount{"admin", "12345", "Hikvision security advi
 // without a Basic challenge is not one this check applies to. The attempt
 // already used within the window, another status or no reply is undecided.
 func hikvisionBasicDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
-	basic := false
+	// The credentials go only to the port that asked for Basic, and the
+	// lowest such port when several did.
+	port := 0
 	for _, o := range env.Device.Observations {
-		if o.Key == "http.header.www_authenticate" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(o.Value)), "basic") {
-			basic = true
+		if o.Key == "http.header.www_authenticate" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(o.Value)), "basic") &&
+			o.Port > 0 && o.Port <= 65535 && !tlsObserved(env.Device, o.Port) && (port == 0 || o.Port < port) {
+			port = o.Port
 		}
 	}
-	if !basic {
+	if port == 0 {
 		return nil, false, nil
 	}
 	acct := hikvisionDefault
@@ -189,8 +214,7 @@ func hikvisionBasicDefault(ctx context.Context, env *Env) ([]Evidence, bool, err
 	const path = "/ISAPI/System/deviceInfo"
 	h := http.Header{}
 	h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(acct.user+":"+acct.password)))
-	port := httpPort(env.Device)
-	status, _, err := httpGet(ctx, env.Dialer, env.Device.Addr, port, path, h)
+	status, body, err := httpGet(ctx, env.Dialer, env.Device.Addr, uint16(port), path, h)
 	switch {
 	case err != nil:
 		return nil, false, noAnswer(err)
@@ -198,6 +222,9 @@ func hikvisionBasicDefault(ctx context.Context, env *Env) ([]Evidence, bool, err
 		return nil, false, nil
 	case status != http.StatusOK:
 		return nil, false, fmt.Errorf("%w: GET %s with account %s answered %d", ErrUndecided, path, acct.user, status)
+	case !bytes.Contains(body, []byte("<DeviceInfo")):
+		// A server that answers 200 to anything has not accepted a login.
+		return nil, false, fmt.Errorf("%w: GET %s with account %s answered 200 without a DeviceInfo document", ErrUndecided, path, acct.user)
 	}
-	return []Evidence{{Key: "auth.default_account", Value: "account " + acct.user + ": the vendor default password was accepted (password not recorded; " + acct.source + ")", Port: int(port), Path: path}}, true, nil
+	return []Evidence{{Key: "auth.default_account", Value: "account " + acct.user + ": the vendor default password was accepted (ISAPI deviceInfo answered 200; password not recorded; " + acct.source + ")", Port: port, Path: path}}, true, nil
 }

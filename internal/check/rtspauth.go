@@ -135,7 +135,7 @@ func rtspDigestDescribe(ctx context.Context, d probe.Dialer, addr netip.Addr, po
 	if _, err := fmt.Fprintf(c, "DESCRIBE %s RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: covered-check\r\nAccept: application/sdp\r\n\r\n", uri); err != nil {
 		return false, err
 	}
-	code, hdr, _, err := readRTSPReply(r)
+	code, hdr, _, err := readRTSPReply(r, "1")
 	if err != nil {
 		return false, err
 	}
@@ -153,7 +153,7 @@ func rtspDigestDescribe(ctx context.Context, d probe.Dialer, addr netip.Addr, po
 	if _, err := fmt.Fprintf(c, "DESCRIBE %s RTSP/1.0\r\nCSeq: 2\r\nUser-Agent: covered-check\r\nAccept: application/sdp\r\nAuthorization: %s\r\n\r\n", uri, auth); err != nil {
 		return false, errors.New("rtsp: write of the authenticated DESCRIBE failed")
 	}
-	code, hdr, body, err := readRTSPReply(r)
+	code, hdr, body, err := readRTSPReply(r, "2")
 	switch {
 	case err != nil:
 		return false, err
@@ -165,9 +165,10 @@ func rtspDigestDescribe(ctx context.Context, d probe.Dialer, addr netip.Addr, po
 	return false, fmt.Errorf("%w: status %d to the authenticated DESCRIBE", errNoVerdict, code)
 }
 
-// readRTSPReply reads one RTSP reply: status code, header, and the body
-// when Content-Length announces one (bounded).
-func readRTSPReply(r *textproto.Reader) (int, textproto.MIMEHeader, []byte, error) {
+// readRTSPReply reads one RTSP reply to the request numbered cseq: status
+// code, header, and the body when Content-Length announces one (at most
+// maxRTSPReply bytes; a larger one is an error, not a partial read).
+func readRTSPReply(r *textproto.Reader, cseq string) (int, textproto.MIMEHeader, []byte, error) {
 	line, err := r.ReadLine()
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("rtsp: read reply: %w", err)
@@ -181,12 +182,26 @@ func readRTSPReply(r *textproto.Reader) (int, textproto.MIMEHeader, []byte, erro
 		return 0, nil, nil, errors.New("rtsp: bad status code")
 	}
 	hdr, err := r.ReadMIMEHeader()
-	if err != nil && len(hdr) == 0 {
+	if err != nil {
+		// A header cut short (the device closed mid-reply) is no verdict,
+		// whatever its status line said.
 		return 0, nil, nil, fmt.Errorf("rtsp: read header: %w", err)
 	}
+	if got := strings.TrimSpace(hdr.Get("CSeq")); got != cseq {
+		return 0, nil, nil, fmt.Errorf("rtsp: reply to CSeq %q, want %s", got, cseq)
+	}
 	var body []byte
-	if n, _ := strconv.Atoi(hdr.Get("Content-Length")); n > 0 {
-		body = make([]byte, min(n, maxRTSPReply))
+	if cl := hdr.Get("Content-Length"); cl != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(cl))
+		switch {
+		case err != nil || n < 0:
+			return 0, nil, nil, errors.New("rtsp: bad Content-Length")
+		case n > maxRTSPReply:
+			// Reading part of it would leave the rest to be taken for
+			// the next reply.
+			return 0, nil, nil, fmt.Errorf("rtsp: body of %d bytes, more than %d", n, maxRTSPReply)
+		}
+		body = make([]byte, n)
 		if _, err := io.ReadFull(r.R, body); err != nil {
 			return 0, nil, nil, fmt.Errorf("rtsp: read body: %w", err)
 		}
@@ -215,7 +230,10 @@ func digestChallenge(values []string) (digest, bool) {
 				ch.qopAuth = true
 			}
 		}
-		if ch.nonce == "" || ch.hash() == nil {
+		// A challenge that offers qop but not "auth" (only auth-int) cannot
+		// be answered here; answering it without qop would draw a 401 that
+		// says nothing about the password.
+		if ch.nonce == "" || ch.hash() == nil || (p["qop"] != "" && !ch.qopAuth) {
 			continue
 		}
 		return ch, true
@@ -244,7 +262,7 @@ func (ch digest) authorization(method, uri, user, password string) (string, erro
 	ha1 := ch.h(user + ":" + ch.realm + ":" + password)
 	ha2 := ch.h(method + ":" + uri)
 	var b strings.Builder
-	fmt.Fprintf(&b, `Digest username="%s", realm="%s", nonce="%s", uri="%s"`, user, ch.realm, ch.nonce, uri)
+	fmt.Fprintf(&b, `Digest username="%s", realm="%s", nonce="%s", uri="%s"`, quote(user), quote(ch.realm), quote(ch.nonce), uri)
 	if ch.qopAuth {
 		var cn [8]byte
 		if _, err := rand.Read(cn[:]); err != nil {
@@ -260,7 +278,7 @@ func (ch digest) authorization(method, uri, user, password string) (string, erro
 		fmt.Fprintf(&b, ", algorithm=%s", ch.algorithm)
 	}
 	if ch.opaque != "" {
-		fmt.Fprintf(&b, `, opaque="%s"`, ch.opaque)
+		fmt.Fprintf(&b, `, opaque="%s"`, quote(ch.opaque))
 	}
 	return b.String(), nil
 }
@@ -285,7 +303,7 @@ func authParams(s string) map[string]string {
 				}
 				end++
 			}
-			val = strings.ReplaceAll(s[1:min(end, len(s))], `\`, "")
+			val = unquote(s[1:min(end, len(s))])
 			s = s[min(end+1, len(s)):]
 		} else {
 			end := strings.IndexByte(s, ',')
@@ -298,4 +316,29 @@ func authParams(s string) map[string]string {
 		out[name] = val
 	}
 	return out
+}
+
+// unquote undoes quoted-string escapes (RFC 9110 §5.6.4): a backslash
+// keeps the character after it.
+func unquote(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// quote makes s a quoted-string's content: backslash and double quote
+// escaped.
+func quote(s string) string {
+	if !strings.ContainsAny(s, `"\`) {
+		return s
+	}
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }
