@@ -582,7 +582,20 @@ func (p Program) checkStored(ctx context.Context, st *store.Store, assets []stor
 			}
 		}
 		if len(d.Observations) == 0 {
-			if err := st.Observations(ctx, store.ObservationFilter{AssetID: a.ID}, collect); err != nil {
+			// The identification's run stored none (a reidentify): take the
+			// latest run that did, not the asset's whole history, where an
+			// old firmware or a closed port would speak for the device.
+			latest := int64(0)
+			err := st.Observations(ctx, store.ObservationFilter{AssetID: a.ID}, func(o store.ObservationRecord) error {
+				if o.RunID > latest {
+					latest, d.Observations = o.RunID, d.Observations[:0]
+				}
+				if o.RunID == latest {
+					d.Observations = append(d.Observations, o.Observation)
+				}
+				return nil
+			})
+			if err != nil {
 				werr = err
 				break
 			}

@@ -355,3 +355,32 @@ func TestScanChecksUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckFromStoreAfterReidentify: when the current identification comes
+// from a reidentify run (which stores no observations), check --from-store
+// decides from the latest run's evidence, not the asset's whole history:
+// a camera updated since its first import is not flagged by its old
+// firmware.
+func TestCheckFromStoreAfterReidentify(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	obs := func(name, build, seen string) string {
+		f := filepath.Join(dir, name)
+		lines := []string{
+			`{"host":"10.9.8.7","key":"mac","value":"c0:56:e3:00:00:01","seen":"` + seen + `"}`,
+			`{"host":"10.9.8.7","key":"http.header.server","value":"App-webs/","port":80,"seen":"` + seen + `"}`,
+			`{"host":"10.9.8.7","key":"http.body","path":"/ISAPI/System/deviceInfo","port":80,"seen":"` + seen + `","value":"<DeviceInfo><model>DS-2CD2032-I</model><firmwareVersion>V5.5.800</firmwareVersion><firmwareReleasedDate>build ` + build + `</firmwareReleasedDate></DeviceInfo>"}`,
+		}
+		if err := os.WriteFile(f, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	mustRun(t, "import", "-q", "--db", db, "--format", "jsonl", "-o", os.DevNull, obs("old.jsonl", "160530", "2024-01-01T00:00:00Z"))
+	mustRun(t, "import", "-q", "--db", db, "--format", "jsonl", "-o", os.DevNull, obs("new.jsonl", "210628", "2025-01-01T00:00:00Z"))
+	mustRun(t, "reidentify", "-q", "--db", db, "--format", "jsonl", "-o", os.DevNull)
+	out := mustRun(t, "check", "-q", "--db", db, "--from-store", "--profile", "passive", "--format", "jsonl")
+	if strings.Contains(out, "hikvision-cve-2021-36260-firmware") {
+		t.Errorf("the firmware of the first import was judged, not the latest:\n%s", out)
+	}
+}
