@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -109,11 +110,12 @@ func TestDefaultPasswordNeverInClear(t *testing.T) {
 					return
 				}
 				tries.Add(1)
-				status := "401 Unauthorized"
+				status, body := "401 Unauthorized", ""
 				if u, p, ok := req.BasicAuth(); ok && u == "admin" && p == "12345" && req.Method == "GET" {
-					status = "200 OK"
+					// Only a DeviceInfo document counts as an accepted login.
+					status, body = "200 OK", "<DeviceInfo><model>DS-2CD2032-I</model></DeviceInfo>"
 				}
-				c.Write([]byte("HTTP/1.1 " + status + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"))
+				c.Write([]byte("HTTP/1.1 " + status + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body))
 			}()
 		}
 	}()

@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/netip"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"github.com/coveredtool/covered/internal/fingerprint"
 	"github.com/coveredtool/covered/internal/identify"
 	"github.com/coveredtool/covered/internal/lab"
+	"github.com/coveredtool/covered/internal/lab/labtest"
 	"github.com/coveredtool/covered/internal/oui"
 	"github.com/coveredtool/covered/internal/pen"
 	"github.com/coveredtool/covered/internal/policy"
@@ -80,7 +82,8 @@ func (c *recConn) Write(p []byte) (int, error) {
 var labProfiles = []string{"hikvision-ipc-v540", "hikvision-ipc-v550", "hikvision-ipc-2021fix", "hikvision-ipc",
 	"zte-f660-webshell", "zte-f660-ont", "huawei-home-gateway", "xiongmai-dvr", "dahua-ipc",
 	"hikvision-ipc-v5441", "zte-zxr10-1800-v30030", "zte-zxr10-1800-v30040", "dahua-ipc-rtsp-default", "dahua-ipc-rtsp-changed",
-	"hikvision-ipc-g3-v55160", "dahua-ipc-2019", "dahua-ipc-2020", "dahua-ipc-2021fix"}
+	"hikvision-ipc-g3-v55160", "dahua-ipc-2019", "dahua-ipc-2020", "dahua-ipc-2021fix",
+	"hikvision-ipc-legacy-2014", "hikvision-ipc-legacy-changed"}
 
 // discover scans and identifies the lab like `covered scan` does.
 func discover(t *testing.T, l *lab.Lab) map[string]*Device {
@@ -210,6 +213,9 @@ func TestLabFindingsAndSideEffects(t *testing.T) {
 						}
 					}
 				}
+				if c.ID == "hikvision-legacy-default-password" {
+					checkLegacyHikvision(t, name, sends, fs)
+				}
 				for _, f := range fs {
 					if f.Requests != len(sends) {
 						t.Errorf("%s on %s: finding says %d requests, recording %d", c.ID, name, f.Requests, len(sends))
@@ -252,9 +258,18 @@ func TestLabFindingsAndSideEffects(t *testing.T) {
 		// Default credentials: only the camera still on admin/admin.
 		"dahua-ipc-rtsp-default": {"dahua-default-password-rtsp"},
 		"dahua-ipc-rtsp-changed": {},
+		// Hikvision firmware from before the March 2015 activation with a
+		// Basic challenge: only the camera still on admin/12345 is
+		// reported. V5.1.6 is below CVE-2017-7921's V5.2.0; build 140412
+		// is before CVE-2021-36260's 210628.
+		"hikvision-ipc-legacy-2014":    {"hikvision-legacy-default-password", "hikvision-cve-2021-36260-firmware", "cleartext-http-admin"},
+		"hikvision-ipc-legacy-changed": {"hikvision-cve-2021-36260-firmware", "cleartext-http-admin"},
 	}
 	if got["dahua-ipc-rtsp-changed"]["dahua-default-password-rtsp"] {
 		t.Error("dahua-ipc-rtsp-changed: a default account was reported on a camera that refuses them")
+	}
+	if got["hikvision-ipc-legacy-changed"]["hikvision-legacy-default-password"] {
+		t.Error("hikvision-ipc-legacy-changed: the default account was reported on a camera whose owner changed the password")
 	}
 	// Every CVE check: the vulnerable devices above and no other.
 	for name := range byProfile {
@@ -278,6 +293,46 @@ func TestLabFindingsAndSideEffects(t *testing.T) {
 			if len(c.CVEs) > 0 && !contains(w, id) {
 				t.Errorf("%s: %s fired on a device outside its range", name, id)
 			}
+		}
+	}
+}
+
+// checkLegacyHikvision: the Hikvision legacy default-password check sends
+// exactly one request, and only to the pre-activation cameras that
+// challenge with Basic: one GET of ISAPI deviceInfo carrying exactly one
+// Authorization header, Basic admin/12345. Its findings never carry the
+// password in any form.
+func checkLegacyHikvision(t *testing.T, name string, sends []*send, fs []Finding) {
+	t.Helper()
+	want := 0
+	if strings.HasPrefix(name, "hikvision-ipc-legacy-") {
+		want = 1
+	}
+	if len(sends) != want {
+		t.Errorf("hikvision-legacy-default-password on %s: %d requests, want %d", name, len(sends), want)
+	}
+	for _, s := range sends {
+		w := s.wrote.String()
+		if !strings.HasPrefix(w, "GET /ISAPI/System/deviceInfo HTTP/1.1\r\n") || !strings.HasSuffix(w, "\r\n\r\n") {
+			t.Errorf("%s: request %q, want one GET of /ISAPI/System/deviceInfo", name, w)
+		}
+		var auths []string
+		for _, line := range strings.Split(w, "\r\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "authorization") {
+				auths = append(auths, strings.TrimSpace(v))
+			}
+		}
+		if len(auths) != 1 || auths[0] != "Basic "+labtest.B64("admin:12345") {
+			t.Errorf("%s: Authorization headers %q, want exactly one, Basic admin/12345", name, auths)
+		}
+	}
+	js, err := json.Marshal(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"12345", "admin:12345", labtest.B64("admin:12345"), labtest.B64("12345")} {
+		if strings.Contains(string(js), secret) {
+			t.Errorf("%s: finding carries %q: %s", name, secret, js)
 		}
 	}
 }

@@ -62,7 +62,9 @@ func (s *service) facts() []Fact {
 			if pg.Auth != nil {
 				add("http.header.www_authenticate", s.text(pg.Auth), pg.Path, pg.Auth.Source)
 			}
-			if pg.Body != nil {
+			// A page behind accounts shows its body only to a login, which a
+			// scan does not make.
+			if pg.Body != nil && len(pg.Accounts) == 0 {
 				body := s.text(pg.Body)
 				key := pg.Key
 				if key == "" {

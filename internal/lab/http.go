@@ -3,6 +3,7 @@ package lab
 import (
 	"bufio"
 	"bytes"
+	"crypto/subtle"
 	"crypto/tls"
 	"encoding/xml"
 	"fmt"
@@ -140,6 +141,13 @@ func (s *service) respondHTTP(pages []Page, req *http.Request, body []byte) ([]b
 		if page.Body != nil {
 			content = s.text(page.Body)
 		}
+		if len(page.Accounts) > 0 {
+			if page.acceptsBasic(req) {
+				status, auth = http.StatusOK, ""
+			} else {
+				ctype, content = "", ""
+			}
+		}
 	case wrongMethod:
 		status = 405
 	}
@@ -171,6 +179,21 @@ func (s *service) respondHTTP(pages []Page, req *http.Request, body []byte) ([]b
 	b.WriteString("\r\n")
 	b.WriteString(content)
 	return b.Bytes(), closeAfter
+}
+
+// acceptsBasic reports whether req's Authorization is HTTP Basic (RFC 7617)
+// for one of the page's accounts.
+func (pg *Page) acceptsBasic(req *http.Request) bool {
+	user, password, ok := req.BasicAuth()
+	if !ok {
+		return false
+	}
+	for _, a := range pg.Accounts {
+		if a.User == user && subtle.ConstantTimeCompare([]byte(a.Password), []byte(password)) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // serveTLS runs h over TLS with the handshake bounded by idleTimeout.

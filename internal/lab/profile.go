@@ -253,12 +253,47 @@ func (p *Profile) checkRefs(s *Service) error {
 			if pg.Body == nil && pg.Auth == nil {
 				return fmt.Errorf("page %s: neither body nor auth", pg.Path)
 			}
+			if err := pg.checkAccounts(); err != nil {
+				return fmt.Errorf("page %s: %w", pg.Path, err)
+			}
 		}
 	case s.SIP != nil && (s.SIP.Server == nil) == (s.SIP.UserAgent == nil):
 		return fmt.Errorf("want exactly one of server and user_agent")
 	case s.SNMP != nil && s.SNMP.EngineID != nil:
 		if _, err := hex.DecodeString(strings.ReplaceAll(s.SNMP.EngineID.Value, "{mac12}", "000000000000")); err != nil {
 			return fmt.Errorf("engine_id: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkAccounts checks a page's Basic accounts: a Basic challenge to answer,
+// a body to give an accepted login, no other status, and each account a
+// user (without a colon, RFC 7617 §2), a password and a source.
+func (pg *Page) checkAccounts() error {
+	if len(pg.Accounts) == 0 {
+		return nil
+	}
+	var scheme string
+	if pg.Auth != nil {
+		scheme, _, _ = strings.Cut(strings.TrimSpace(pg.Auth.Value), " ")
+	}
+	switch {
+	case !strings.EqualFold(scheme, "basic"):
+		return fmt.Errorf("accounts need a Basic challenge in auth")
+	case pg.Body == nil:
+		return fmt.Errorf("accounts need a body (what an accepted login gets)")
+	case pg.Status != 0:
+		return fmt.Errorf("accounts set the status (401, or 200 for an accepted login); status %d is not used", pg.Status)
+	}
+	for i, a := range pg.Accounts {
+		switch {
+		case a.User == "" || strings.Contains(a.User, ":"):
+			return fmt.Errorf("accounts[%d]: user %q: want a non-empty user without a colon", i, a.User)
+		case a.Password == "":
+			return fmt.Errorf("accounts[%d] (%s): no password", i, a.User)
+		case strings.TrimSpace(a.Source) == "":
+			return fmt.Errorf("accounts[%d] (%s): no source (cite the public fact it comes from)", i, a.User)
 		}
 	}
 	return nil

@@ -13,13 +13,23 @@ import (
 	"time"
 )
 
-// TestEveryProtocolServesItsFacts starts 30 devices (every non-hostile
-// profile once, one twice) and checks with plain clients that each port
-// answers with exactly the facts the profile declares.
+// TestEveryProtocolServesItsFacts starts every non-hostile profile once,
+// one twice, and checks with plain clients that each port answers with
+// exactly the facts the profile declares.
 func TestEveryProtocolServesItsFacts(t *testing.T) {
-	l := startLab(t, Config{Base: netip.MustParseAddr("127.10.20.1"), Count: 30})
-	if len(l.devices) != 30 {
-		t.Fatalf("%d devices", len(l.devices))
+	ps, err := Profiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 1
+	for _, p := range ps {
+		if p.Truth.Status != StatusHostile {
+			n++
+		}
+	}
+	l := startLab(t, Config{Base: netip.MustParseAddr("127.10.20.1"), Count: n})
+	if len(l.devices) != n {
+		t.Fatalf("%d devices, want %d", len(l.devices), n)
 	}
 	seen := map[string]bool{}
 	for _, d := range l.devices {
@@ -216,7 +226,11 @@ func checkHTTP(t *testing.T, s *service, ap netip.AddrPort, facts []Fact) {
 		if resp.StatusCode != pg.status() {
 			t.Errorf("%s: status %d, want %d", f.Path, resp.StatusCode, pg.status())
 		}
-		if want := s.text(pg.Body); string(got) != want {
+		want := s.text(pg.Body)
+		if len(pg.Accounts) > 0 {
+			want = "" // shown only to a login (TestHTTPBasicAccounts)
+		}
+		if string(got) != want {
 			t.Errorf("%s: body %q, want %q", f.Path, got, want)
 		}
 		if s.svc.HTTP.Server != nil && resp.Header.Get("Server") != s.text(s.svc.HTTP.Server) {
@@ -273,4 +287,68 @@ func readFor(t *testing.T, ap netip.AddrPort, req []byte, d time.Duration) strin
 	c.SetReadDeadline(time.Now().Add(d))
 	b, _ := io.ReadAll(io.LimitReader(c, 1<<20))
 	return string(b)
+}
+
+// TestHTTPBasicAccounts: a page with accounts answers 401 and its Basic
+// challenge, without the body, to a request with no credentials, a wrong
+// password, an unknown user or another scheme, and 200 with the body and
+// no challenge to one of its accounts (RFC 7617). The profile whose owner
+// changed the password refuses the vendor default the same way.
+func TestHTTPBasicAccounts(t *testing.T) {
+	l := startLab(t, Config{Base: netip.MustParseAddr("127.10.41.1"), Profiles: []string{"hikvision-ipc-legacy-2014", "hikvision-ipc-legacy-changed"}})
+	const path = "/ISAPI/System/deviceInfo"
+	for _, d := range l.devices {
+		var pg Page
+		for _, p := range d.profile.Pages(80) {
+			if p.Path == path {
+				pg = p
+			}
+		}
+		if len(pg.Accounts) == 0 {
+			t.Fatalf("%s: %s has no accounts", d.Profile, path)
+		}
+		s := &service{lab: l, dev: d, svc: d.profile.httpService(80)}
+		challenge, body := s.text(pg.Auth), s.text(pg.Body)
+		if !strings.HasPrefix(challenge, "Basic ") || !strings.Contains(body, "<firmwareVersion>") {
+			t.Fatalf("%s: challenge %q body %q", d.Profile, challenge, body)
+		}
+		url := "http://" + netip.AddrPortFrom(d.Addr, 80).String() + path
+		get := func(set func(*http.Request)) (*http.Response, string) {
+			t.Helper()
+			req, _ := http.NewRequest("GET", url, nil)
+			if set != nil {
+				set(req)
+			}
+			resp, err := client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return resp, string(b)
+		}
+		refused := func(what string, set func(*http.Request)) {
+			t.Helper()
+			resp, got := get(set)
+			if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != challenge || got != "" || resp.Header.Get("Content-Type") != "" {
+				t.Errorf("%s, %s: %d WWW-Authenticate %q Content-Type %q body %q, want 401, the challenge and no body",
+					d.Profile, what, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), resp.Header.Get("Content-Type"), got)
+			}
+		}
+		refused("no credentials", nil)
+		a := pg.Accounts[0]
+		refused("wrong password", func(r *http.Request) { r.SetBasicAuth(a.User, a.Password+"x") })
+		refused("unknown user", func(r *http.Request) { r.SetBasicAuth(a.User+"x", a.Password) })
+		refused("Digest scheme", func(r *http.Request) { r.Header.Set("Authorization", `Digest username="`+a.User+`"`) })
+		if d.Profile == "hikvision-ipc-legacy-changed" {
+			refused("vendor default admin/12345", func(r *http.Request) { r.SetBasicAuth("admin", "12345") })
+		}
+		for _, a := range pg.Accounts {
+			resp, got := get(func(r *http.Request) { r.SetBasicAuth(a.User, a.Password) })
+			if resp.StatusCode != 200 || got != body || resp.Header.Get("WWW-Authenticate") != "" || resp.Header.Get("Content-Type") != pg.ContentType {
+				t.Errorf("%s, account %s: %d WWW-Authenticate %q Content-Type %q body %q, want 200 and the body",
+					d.Profile, a.User, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), resp.Header.Get("Content-Type"), got)
+			}
+		}
+	}
 }

@@ -37,6 +37,9 @@ func (p *Profile) Replies() []Reply {
 				pg := &s.HTTP.Pages[j]
 				add(s, "challenge "+pg.Path, pg.Auth)
 				add(s, "page "+pg.Path, pg.Body)
+				for _, a := range pg.Accounts {
+					add(s, "account "+a.User+" of "+pg.Path, &Text{a.User, a.Source})
+				}
 			}
 		case s.Telnet != nil:
 			add(s, "banner", &s.Telnet.Banner)

@@ -41,6 +41,9 @@ type HTTPSpec struct {
 }
 
 // Page is one resource. With Auth set it answers 401 and the challenge.
+// With Accounts and a Basic challenge in Auth, a request whose
+// Authorization: Basic names one of the accounts (RFC 7617) gets 200 and
+// the Body; any other gets 401 with the challenge and no body.
 type Page struct {
 	// Path is the request URI, query included, matched exactly.
 	Path string `yaml:"path"`
@@ -57,6 +60,9 @@ type Page struct {
 	// Key is the observation key the body answers to: http.body (default),
 	// upnp.description or onvif.device_information.
 	Key string `yaml:"key,omitempty"`
+	// Accounts are the logins the page accepts over HTTP Basic; they need
+	// a Basic challenge in Auth and a Body.
+	Accounts []Account `yaml:"accounts,omitempty"`
 }
 
 // TelnetSpec is a Telnet server that shows its banner and login prompt and
@@ -73,15 +79,16 @@ type TelnetSpec struct {
 // a DESCRIBE whose Digest Authorization answers the challenge for one of
 // the accounts gets 200 and the SDP; any other gets 401 again.
 type RTSPSpec struct {
-	Server   *Text         `yaml:"server,omitempty"`
-	Auth     *Text         `yaml:"auth,omitempty"`
-	SDP      *Text         `yaml:"sdp,omitempty"`
-	Accounts []RTSPAccount `yaml:"accounts,omitempty"`
+	Server   *Text     `yaml:"server,omitempty"`
+	Auth     *Text     `yaml:"auth,omitempty"`
+	SDP      *Text     `yaml:"sdp,omitempty"`
+	Accounts []Account `yaml:"accounts,omitempty"`
 }
 
-// RTSPAccount is an account the lab's RTSP server accepts, with the public
-// fact it stands for (a vendor default).
-type RTSPAccount struct {
+// Account is an account a lab RTSP server or HTTP page accepts, with the
+// public fact it stands for (a vendor default, or a note that it is the
+// owner's own password).
+type Account struct {
 	User     string `yaml:"user"`
 	Password string `yaml:"password"`
 	Source   string `yaml:"source"`

@@ -28,6 +28,30 @@ func TestValidateRejectsBadProfiles(t *testing.T) {
 		{"dangling XAddrs", func(p *Profile) {
 			p.Services = append(p.Services, Service{Port: 3702, WSD: &WSDSpec{Scopes: Text{"s", "s"}, XAddrPort: 80, Device: ONVIFInfo{Source: "s"}}})
 		}, "XAddrs http://addr:80/onvif/device_service: no HTTP service on that port"},
+		{"accounts without a Basic challenge", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Auth.Value = `Digest realm="x", nonce="1"` }))
+		}, "page /p: accounts need a Basic challenge in auth"},
+		{"accounts without a challenge", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Auth = nil }))
+		}, "page /p: accounts need a Basic challenge in auth"},
+		{"accounts without a body", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Body = nil }))
+		}, "page /p: accounts need a body"},
+		{"accounts with a status", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Status = 403 }))
+		}, "page /p: accounts set the status"},
+		{"account without a user", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Accounts[0].User = "" }))
+		}, "page /p: accounts[0]: user \"\": want a non-empty user without a colon"},
+		{"account user with a colon", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Accounts[0].User = "a:b" }))
+		}, "want a non-empty user without a colon"},
+		{"account without a password", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Accounts[0].Password = "" }))
+		}, "page /p: accounts[0] (admin): no password"},
+		{"account without a source", func(p *Profile) {
+			p.Services = append(p.Services, basicPage(func(pg *Page) { pg.Accounts[0].Source = " " }))
+		}, "page /p: accounts[0] (admin): no source"},
 		{"bad engine id", func(p *Profile) {
 			p.Services = append(p.Services, Service{Port: 161, SNMP: &SNMPSpec{EngineID: &Text{"80zz", "s"}}})
 		}, "engine_id: encoding/hex"},
@@ -44,6 +68,15 @@ func TestValidateRejectsBadProfiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// basicPage is an HTTP service on port 80 with one valid Basic-account
+// page, after edit.
+func basicPage(edit func(pg *Page)) Service {
+	pg := Page{Path: "/p", Auth: &Text{`Basic realm="x"`, "s"}, Body: &Text{"ok", "s"},
+		Accounts: []Account{{User: "admin", Password: "pw", Source: "s"}}}
+	edit(&pg)
+	return Service{Port: 80, HTTP: &HTTPSpec{Pages: []Page{pg}}}
 }
 
 func TestLoadProfilesIsStrict(t *testing.T) {
