@@ -28,7 +28,8 @@ cd "$(dirname "$0")/.."
 BASE=${BASE:-127.98.0.1}
 PROFILES=(hikvision-ipc-v540 hikvision-ipc-v550 hikvision-ipc-2021fix hikvision-ipc-g3-v55160 hikvision-ipc-v5441 hikvision-ipc
   zte-f660-webshell zte-f660-ont huawei-home-gateway xiongmai-dvr dahua-ipc dahua-ipc-2019 dahua-ipc-2020 dahua-ipc-2021fix
-  zte-zxr10-1800-v30030 zte-zxr10-1800-v30040 dahua-ipc-rtsp-default dahua-ipc-rtsp-changed)
+  zte-zxr10-1800-v30030 zte-zxr10-1800-v30040 dahua-ipc-rtsp-default dahua-ipc-rtsp-changed
+  hikvision-ipc-legacy-2014 hikvision-ipc-legacy-changed)
 tmp=$(mktemp -d)
 labpid= dumppid=
 cleanup() {
