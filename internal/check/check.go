@@ -19,6 +19,7 @@ package check
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -136,6 +137,11 @@ type Check struct {
 
 	// When: every condition must hold (each on some observation).
 	When []Cond `yaml:"when,omitempty"`
+	// Ports are where the when-evidence comes from ("tcp/23", "udp/161"):
+	// a miss is decided (not affected) only when the run probed one of them
+	// on the device (Device.Probed). A check with when and no ports never
+	// decides "not affected" from a miss: it is undecided.
+	Ports []string `yaml:"ports,omitempty"`
 	// Unless: no condition may hold.
 	Unless []Cond `yaml:"unless,omitempty"`
 	// Firmware, when set, must contain the device's firmware version.
@@ -147,7 +153,27 @@ type Check struct {
 
 	side     SideEffect
 	modelRE  *regexp.Regexp
+	ports    []portRef
 	location string
+}
+
+// portRef is a transport and port, as "tcp/23" spells it.
+type portRef struct {
+	transport string
+	port      int
+}
+
+// parsePort reads "tcp/N" or "udp/N" (N in 1-65535).
+func parsePort(s string) (portRef, error) {
+	tr, num, ok := strings.Cut(s, "/")
+	if !ok || (tr != "tcp" && tr != "udp") {
+		return portRef{}, fmt.Errorf("%q: want tcp/N or udp/N", s)
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != num {
+		return portRef{}, fmt.Errorf("%q: want tcp/N or udp/N with N in 1-65535", s)
+	}
+	return portRef{tr, n}, nil
 }
 
 // SideEffect is the declared side effect.
@@ -183,8 +209,8 @@ type Cond struct {
 // Range is an advisory's affected firmware range. Versions compare with
 // Compare. Affected means: at or after Introduced (when set), before Fixed
 // (when set), at or before LastAffected (when set), and with a build date
-// before BuildBefore (yymmdd, when set; a version without a build is then
-// undecided).
+// before BuildBefore (yymmdd, when set; a version without a build date,
+// Version.Date, is then undecided).
 type Range struct {
 	Introduced   string `yaml:"introduced,omitempty"`
 	Fixed        string `yaml:"fixed,omitempty"`
@@ -267,6 +293,21 @@ func (c *Check) compile() error {
 	for i := range c.Unless {
 		if err := c.Unless[i].compile(); err != nil {
 			return fmt.Errorf("unless[%d]: %w", i, err)
+		}
+	}
+	if len(c.Ports) > 0 && len(c.When) == 0 {
+		return fmt.Errorf("ports: they say where the when-evidence comes from, and the check has no when")
+	}
+	for _, p := range c.Ports {
+		ref, err := parsePort(p)
+		if err != nil {
+			return fmt.Errorf("ports: %w", err)
+		}
+		c.ports = append(c.ports, ref)
+	}
+	for i := range c.Examples {
+		if err := c.Examples[i].compile(); err != nil {
+			return fmt.Errorf("examples[%d] (%s): %w", i, c.Examples[i].Name, err)
 		}
 	}
 	if r := c.Firmware; r != nil {

@@ -158,21 +158,24 @@ func (e *Engine) Checks() []*Check { return append([]*Check(nil), e.checks...) }
 //
 // A check reaches one of three outcomes: affected (a Finding), not affected
 // (the evidence or the device's answer shows it), or undecided (the device
-// gave no clear answer). The store clears an earlier finding only for a
-// check that decided, so a device that timed out or refused keeps its
-// finding instead of looking fixed.
+// gave no clear answer, or the evidence does not tell). The store clears an
+// earlier finding only for a check that decided, so a device that timed out
+// or refused, or a scan that did not look, keeps its finding instead of
+// looking fixed.
 type Result struct {
 	// Findings are the checks that flagged the device, ordered by severity
 	// (highest first) then check id.
 	Findings []Finding
 	// Decided are the ids of the checks that reached a verdict: a finding,
 	// or evidence or an answer showing the device is not affected
-	// (including a check whose preconditions do not hold on the device).
-	// In the engine's check order.
+	// (including a check whose preconditions are shown not to hold on the
+	// device). In the engine's check order.
 	Decided []string
-	// Undecided are the ids of the checks that ran but got no clear answer
-	// (ErrUndecided): they say nothing about an earlier finding. In the
-	// engine's check order.
+	// Undecided are the ids of the checks that got no clear answer
+	// (ErrUndecided), or whose evidence could not tell: an identification
+	// field the check needs unknown, evidence missing where the run did not
+	// probe (Device.Probed), no firmware version or build date. They say
+	// nothing about an earlier finding. In the engine's check order.
 	Undecided []string
 	// Errs are the failures of checks (a check that broke its budget or
 	// its device boundary, ...). A failed check is in neither Decided nor
@@ -210,15 +213,22 @@ func (e *Engine) Run(ctx context.Context, d *Device) Result {
 
 // run runs one check on d: the finding and true when it flags the device,
 // false with a nil error when it decided the device is not affected, and an
-// error wrapping ErrUndecided when the device gave no clear answer. It
-// refuses a check above the profile even if it got into the list.
+// error wrapping ErrUndecided when the evidence does not decide or the
+// device gave no clear answer. It refuses a check above the profile even if
+// it got into the list.
 func (e *Engine) run(ctx context.Context, c *Check, d *Device) (Finding, bool, error) {
 	if !e.cfg.Profile.Allows(c.side) {
 		return Finding{}, false, ErrAboveProfile
 	}
-	ev, ok := c.evaluate(d)
-	if !ok {
-		return Finding{}, false, nil // the preconditions do not hold: decided
+	ev, out := c.evaluate(d)
+	switch out {
+	case notAffected:
+		return Finding{}, false, nil // the evidence shows the device is not affected: decided
+	case undecided:
+		// The evidence cannot tell (a field of the identification unknown,
+		// evidence missing where the run did not look, no firmware
+		// version): nothing is sent, and an earlier finding stands.
+		return Finding{}, false, fmt.Errorf("%w: the evidence does not decide", ErrUndecided)
 	}
 	sent := 0
 	if c.side != None {

@@ -17,6 +17,54 @@ type Device struct {
 	Addr           netip.Addr
 	Identification covered.Identification
 	Observations   []covered.Observation
+	// Probed tells which ports the run that made Observations probed on
+	// this host to completion (transport "tcp" or "udp"). It must be true
+	// only for a port the run actually tried on this host and whose probes
+	// all ran to their end (not cut short by a cancelled scan, a failed
+	// probe or a port skipped), so that evidence missing from there means
+	// the device did not show it. A missing when condition decides "not
+	// affected" only when Probed is true for one of the check's Ports.
+	// Nil means unknown (stored or imported evidence, an interrupted scan):
+	// missing evidence then leaves the check undecided, and an earlier
+	// finding stands.
+	Probed func(transport string, port int) bool
+}
+
+// outcome is what the evidence says about one check on one device.
+type outcome int
+
+const (
+	// notAffected: decided; the evidence shows the device is not affected
+	// (or not one the check is for).
+	notAffected outcome = iota
+	// found: every precondition holds.
+	found
+	// undecided: a precondition could not be told (an identification field
+	// unknown, evidence missing where the run did not look, no firmware
+	// version); an earlier finding stands.
+	undecided
+)
+
+func (o outcome) String() string {
+	switch o {
+	case notAffected:
+		return "not affected"
+	case found:
+		return "found"
+	}
+	return "undecided"
+}
+
+// and combines two parts of a check's preconditions: not affected when
+// either shows it, else undecided when either is, else found.
+func and(a, b outcome) outcome {
+	switch {
+	case a == notAffected || b == notAffected:
+		return notAffected
+	case a == undecided || b == undecided:
+		return undecided
+	}
+	return found
 }
 
 // Evidence is one fact a finding rests on.
@@ -40,23 +88,55 @@ func evidenceOf(o covered.Observation) Evidence {
 	return Evidence{Key: o.Key, Value: v, Port: o.Port, Path: o.Path}
 }
 
-// AppliesTo reports whether the device is one the check is for.
-func (c *Check) AppliesTo(d *Device) bool {
+// AppliesTo reports whether the device is known to be one the check is
+// for (every applies field the check sets is known and matches).
+func (c *Check) AppliesTo(d *Device) bool { return c.applies(d) == found }
+
+// applies matches the identification against Applies: not affected when a
+// field it sets is known and matches none of its values, else undecided
+// when one is unknown (empty), else found. The covered entity of a host
+// classified not_covered is known: none.
+func (c *Check) applies(d *Device) outcome {
 	id := &d.Identification
 	a := &c.Applies
-	if len(a.Entity) > 0 && !anyFold(a.Entity, id.CoveredEntity) {
+	out := found
+	field := func(known, matches bool) {
+		switch {
+		case !known:
+			out = and(out, undecided)
+		case !matches:
+			out = notAffected
+		}
+	}
+	if len(a.Entity) > 0 {
+		field(id.CoveredEntity != "" || id.Status == covered.StatusNotCovered, anyFold(a.Entity, id.CoveredEntity))
+	}
+	if len(a.Manufacturer) > 0 {
+		field(id.Manufacturer != "" || id.Brand != "" || id.Component != "",
+			anyFold(a.Manufacturer, id.Manufacturer) || anyFold(a.Manufacturer, id.Brand) || anyFold(a.Manufacturer, id.Component))
+	}
+	if len(a.DeviceType) > 0 {
+		field(id.DeviceType != "", anyFold(a.DeviceType, id.DeviceType))
+	}
+	if c.modelRE != nil {
+		field(id.Model != "" || id.Product != "",
+			(id.Model != "" && c.modelRE.MatchString(id.Model)) || (id.Product != "" && c.modelRE.MatchString(id.Product)))
+	}
+	return out
+}
+
+// probedWhere reports whether the device's run probed one of the check's
+// ports, so that a missing when condition shows the device does not have it.
+func (c *Check) probedWhere(d *Device) bool {
+	if d.Probed == nil {
 		return false
 	}
-	if len(a.Manufacturer) > 0 && !anyFold(a.Manufacturer, id.Manufacturer) && !anyFold(a.Manufacturer, id.Brand) && !anyFold(a.Manufacturer, id.Component) {
-		return false
+	for _, p := range c.ports {
+		if d.Probed(p.transport, p.port) {
+			return true
+		}
 	}
-	if len(a.DeviceType) > 0 && !anyFold(a.DeviceType, id.DeviceType) {
-		return false
-	}
-	if c.modelRE != nil && !c.modelRE.MatchString(id.Model) && !c.modelRE.MatchString(id.Product) {
-		return false
-	}
-	return true
+	return false
 }
 
 // holds returns the first observation meeting cond.
@@ -101,7 +181,7 @@ func (r *Range) firmware(d *Device) (Version, Evidence, bool) {
 				continue
 			}
 			ev := Evidence{Key: "firmware", Value: s, Port: o.Port, Path: o.Key + " " + o.Path}
-			if r.BuildBefore == 0 || v.Build != 0 {
+			if r.BuildBefore == 0 || v.Date != 0 {
 				return v, ev, true
 			}
 			if !first.Valid() {
@@ -110,7 +190,7 @@ func (r *Range) firmware(d *Device) (Version, Evidence, bool) {
 		}
 	}
 	if fw := d.Identification.Firmware; fw != "" {
-		if v := ParseVersion(fw); v.Valid() && (!first.Valid() || v.Build != 0) {
+		if v := ParseVersion(fw); v.Valid() && (!first.Valid() || v.Date != 0) {
 			return v, Evidence{Key: "firmware", Value: fw, Path: "identification"}, true
 		}
 	}
@@ -118,7 +198,7 @@ func (r *Range) firmware(d *Device) (Version, Evidence, bool) {
 }
 
 // contains reports whether v is in the range; decided is false when the
-// range needs a build date v does not have.
+// range needs a build date v does not have (Version.Date 0).
 func (r *Range) contains(v Version) (in, decided bool) {
 	if r.Introduced != "" && Compare(v, ParseVersion(r.Introduced)) < 0 {
 		return false, true
@@ -130,51 +210,69 @@ func (r *Range) contains(v Version) (in, decided bool) {
 		return false, true
 	}
 	if r.BuildBefore != 0 {
-		if v.Build == 0 {
+		if v.Date == 0 {
 			return false, false
 		}
-		return v.Build < r.BuildBefore, true
+		return v.Date < r.BuildBefore, true
 	}
 	return true, true
 }
 
 // evaluate decides the evidence part of a check (applies, when, unless,
-// firmware) and returns the evidence when it holds.
-func (c *Check) evaluate(d *Device) ([]Evidence, bool) {
-	if !c.AppliesTo(d) {
-		return nil, false
+// firmware): found, with the evidence; not affected, when some part shows
+// it (an identification field known and different, a when condition
+// missing where the run probed, an unless condition holding, a firmware
+// version outside the range); else undecided, when some part cannot be
+// told (an identification field unknown, a when condition missing where
+// the run did not probe, no firmware version or no build date the range
+// needs).
+func (c *Check) evaluate(d *Device) ([]Evidence, outcome) {
+	out := c.applies(d)
+	if out == notAffected {
+		return nil, notAffected
 	}
 	var ev []Evidence
 	for i := range c.When {
 		o, ok := c.When[i].holds(d.Observations)
-		if !ok {
-			return nil, false
+		switch {
+		case ok:
+			ev = append(ev, evidenceOf(o))
+		case c.probedWhere(d):
+			return nil, notAffected
+		default:
+			out = and(out, undecided)
 		}
-		ev = append(ev, evidenceOf(o))
 	}
 	for i := range c.Unless {
 		if _, ok := c.Unless[i].holds(d.Observations); ok {
-			return nil, false
+			return nil, notAffected
 		}
 	}
 	if r := c.Firmware; r != nil {
-		v, e, found := r.firmware(d)
+		v, e, seen := r.firmware(d)
 		in, decided := false, false
-		if found {
+		if seen {
 			in, decided = r.contains(v)
 		}
 		switch {
 		case r.Undecided && decided:
-			return nil, false
+			// The range decides the device: the checks deciding by
+			// firmware speak for it, this one has nothing to report.
+			return nil, notAffected
 		case r.Undecided:
-			if found {
+			if seen {
 				ev = append(ev, e) // the version seen, without what the range needs
 			}
-		case !in || !decided:
-			return nil, false
+		case !decided:
+			out = and(out, undecided) // no version, or no build date
+		case !in:
+			return nil, notAffected
 		default:
 			ev = append(ev, e)
 		}
+	}
+	if out != found {
+		return nil, out
 	}
 	if c.Applies.Model != "" {
 		m := d.Identification.Model
@@ -183,5 +281,5 @@ func (c *Check) evaluate(d *Device) ([]Evidence, bool) {
 		}
 		ev = append(ev, Evidence{Key: "model", Value: m, Path: "identification"})
 	}
-	return ev, true
+	return ev, found
 }

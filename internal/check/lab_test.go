@@ -128,7 +128,7 @@ func discover(t *testing.T, l *lab.Lab) map[string]*Device {
 			return false
 		})
 		mu.Lock()
-		out[r.Host.Addr.String()] = &Device{Host: r.Host.Addr.String(), Addr: r.Host.Addr, Identification: id, Observations: r.Observations}
+		out[r.Host.Addr.String()] = &Device{Host: r.Host.Addr.String(), Addr: r.Host.Addr, Identification: id, Observations: r.Observations, Probed: scanProbed(&cfg, r)}
 		mu.Unlock()
 	}); err != nil {
 		t.Fatal(err)

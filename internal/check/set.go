@@ -13,7 +13,7 @@ import (
 )
 
 // SetVersion is the version of the built-in check set; bump it with every change to checks/.
-const SetVersion = "2026.11.27-1"
+const SetVersion = "2026.11.27-2"
 
 //go:embed checks/*.yaml
 var builtinFS embed.FS
@@ -89,15 +89,63 @@ func (s *Set) Lookup(id string) (*Check, bool) {
 
 // Example is a device a check must (Finding true) or must not flag. For an
 // active check it says whether the check applies (Finding: would run).
+//
+// Outcome "undecided" says the evidence neither holds nor shows the device
+// unaffected (an identification field the check needs is unknown, a when
+// condition missing where the run did not probe, no firmware version): the
+// check must then leave an earlier finding as it was. Finding false without
+// an outcome asserts "decided, not affected". Probed lists the ports the
+// example's run probed ("tcp/23"): a missing when condition decides only
+// with one of the check's ports among them (see Check.Ports and
+// Device.Probed); without probed, the example's run is one that does not say.
 type Example struct {
 	Name           string                `yaml:"name"`
 	Identification ExampleID             `yaml:"identification,omitempty"`
 	Observations   []covered.Observation `yaml:"observations,omitempty"`
+	Probed         []string              `yaml:"probed,omitempty"`
 	Finding        bool                  `yaml:"finding"`
+	Outcome        string                `yaml:"outcome,omitempty"`
+
+	probed map[portRef]bool
+}
+
+// compile validates the example's outcome and probed ports.
+func (e *Example) compile() error {
+	switch {
+	case e.Outcome != "" && e.Outcome != "undecided":
+		return fmt.Errorf("outcome %q: want undecided (or none: finding decides)", e.Outcome)
+	case e.Outcome == "undecided" && e.Finding:
+		return fmt.Errorf("outcome undecided with finding true: an undecided example has no finding")
+	}
+	for _, p := range e.Probed {
+		ref, err := parsePort(p)
+		if err != nil {
+			return fmt.Errorf("probed: %w", err)
+		}
+		if e.probed == nil {
+			e.probed = map[portRef]bool{}
+		}
+		e.probed[ref] = true
+	}
+	return nil
+}
+
+// want is the outcome the example asserts.
+func (e *Example) want() outcome {
+	switch {
+	case e.Outcome == "undecided":
+		return undecided
+	case e.Finding:
+		return found
+	}
+	return notAffected
 }
 
 // ExampleID is the part of an identification examples set.
 type ExampleID struct {
+	// Status is the classification (not_covered says the covered entity is
+	// known to be none).
+	Status        string `yaml:"status,omitempty"`
 	CoveredEntity string `yaml:"covered_entity,omitempty"`
 	Manufacturer  string `yaml:"manufacturer,omitempty"`
 	Brand         string `yaml:"brand,omitempty"`
@@ -110,34 +158,48 @@ type ExampleID struct {
 
 func (e *Example) device() *Device {
 	x := e.Identification
-	return &Device{Host: "example", Identification: covered.Identification{
-		Host: "example", CoveredEntity: x.CoveredEntity, Manufacturer: x.Manufacturer, Brand: x.Brand,
+	d := &Device{Host: "example", Identification: covered.Identification{
+		Host: "example", Status: covered.Status(x.Status), CoveredEntity: x.CoveredEntity, Manufacturer: x.Manufacturer, Brand: x.Brand,
 		Component: x.Component, Product: x.Product, Model: x.Model, Firmware: x.Firmware, DeviceType: x.DeviceType,
 	}, Observations: e.Observations}
+	if e.probed != nil {
+		d.Probed = func(transport string, port int) bool { return e.probed[portRef{transport, port}] }
+	}
+	return d
 }
 
 // Test runs every check's examples: each check needs at least one example
-// it flags and one look-alike it does not, and every example must come out
-// as it says. For an active check, the examples test its applicability and
-// evidence preconditions (whether it would send anything). It returns one
-// error per problem, naming the check.
+// it flags and one look-alike it decides is not affected, and every example
+// must come out as it says (found, not affected, or undecided). For an
+// active check, the examples test its applicability and evidence
+// preconditions (whether it would send anything). It returns one error per
+// problem, naming the check.
 func (s *Set) Test() []error {
 	var errs []error
 	for _, c := range s.checks {
 		pos, neg := 0, 0
 		for _, ex := range c.Examples {
-			if ex.Finding {
+			want := ex.want()
+			switch want {
+			case found:
 				pos++
-			} else {
+			case notAffected:
 				neg++
 			}
-			_, got := c.evaluate(ex.device())
-			if got != ex.Finding {
-				errs = append(errs, fmt.Errorf("%s: example %q: finding = %v, want %v", c.location, ex.Name, got, ex.Finding))
+			if _, got := c.evaluate(ex.device()); got != want {
+				hint := ""
+				switch {
+				case got != undecided || want != notAffected || len(c.When) == 0:
+				case len(c.Ports) == 0:
+					hint = " (the check declares no ports: a missing when condition never decides)"
+				default:
+					hint = fmt.Sprintf(" (a missing when condition decides only when the example probed one of %v)", c.Ports)
+				}
+				errs = append(errs, fmt.Errorf("%s: example %q: outcome %s, want %s%s", c.location, ex.Name, got, want, hint))
 			}
 		}
 		if pos == 0 || neg == 0 {
-			errs = append(errs, fmt.Errorf("%s: needs at least one example with finding true and one look-alike with finding false (has %d and %d)", c.location, pos, neg))
+			errs = append(errs, fmt.Errorf("%s: needs at least one example with finding true and one look-alike with finding false, decided (has %d and %d)", c.location, pos, neg))
 		}
 	}
 	return errs

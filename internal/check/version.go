@@ -19,15 +19,22 @@ import (
 //	                       build date in ISO form, kept as yymmdd (200618)
 //
 // A version is a sequence of tokens, each a number or a run of letters;
-// separators (. _ - space) only split. A "build NNNNNN" or "build:
-// YYYY-MM-DD" suffix (any case, comma allowed before it, "Build Date" too)
-// is kept apart as the build date; ISO dates become yymmdd so that both
-// vendors' builds compare with one bound.
+// separators (. _ - space) only split. A "build NNNNNN", "build:
+// NNNNNN", "build YYYYMMDD" or "build: YYYY-MM-DD" suffix (any case, comma
+// allowed before it, "Build Date" too, one-digit month and day in the ISO
+// form, anything after it ignored) is kept apart as the build; a build that
+// is a date becomes yymmdd so that both vendors' builds compare with one
+// bound.
 type Version struct {
 	Raw    string
 	tokens []token
-	// Build is the build number or yymmdd date after "build", 0 if none.
+	// Build is the number after "build", for ordering: the yymmdd date when
+	// it is one, else the number as written (a build counter). 0 if none.
 	Build int
+	// Date is the build date as yymmdd (month 01-12, day 01-31), 0 when
+	// the version carries none: no build, or a build number that is not a
+	// date ("build 1234"). Range.BuildBefore decides by Date alone.
+	Date int
 }
 
 type token struct {
@@ -36,9 +43,37 @@ type token struct {
 }
 
 var (
-	buildRE     = regexp.MustCompile(`(?i)[, ]*build\s*(\d{1,8})\b.*$`)
-	buildDateRE = regexp.MustCompile(`(?i)[, ]*build(?:\s*date)?\s*:?\s*(?:\d\d)?(\d\d)-(\d\d)-(\d\d)\b.*$`)
+	buildRE     = regexp.MustCompile(`(?i)[, ]*build(?:\s*date)?\s*:?\s*(\d{1,8})\b.*$`)
+	buildDateRE = regexp.MustCompile(`(?i)[, ]*build(?:\s*date)?\s*:?\s*(\d{4}|\d\d)-(\d{1,2})-(\d{1,2})\b.*$`)
 )
+
+// yymmdd is the date as yymmdd, 0 unless year is a two-digit year or one
+// of 19xx and 20xx, month 1-12 and day 1-31.
+func yymmdd(year, month, day int) int {
+	switch {
+	case year >= 1900 && year < 2100:
+		year %= 100
+	case year < 0 || year > 99:
+		return 0
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 {
+		return 0
+	}
+	return year*10000 + month*100 + day
+}
+
+// buildNumber reads the digits after "build": a date when they are six
+// (yymmdd) or eight (yyyymmdd, 19xx or 20xx) forming a valid one.
+func buildNumber(digits string) (build, date int) {
+	build, _ = strconv.Atoi(digits)
+	if len(digits) == 6 || len(digits) == 8 {
+		date = yymmdd(build/10000, build/100%100, build%100)
+	}
+	if date != 0 {
+		build = date
+	}
+	return build, date
+}
 
 // ParseVersion parses s. It never fails: a string without digits gives a
 // version with no numeric tokens, which Valid reports.
@@ -46,10 +81,17 @@ func ParseVersion(s string) Version {
 	v := Version{Raw: s}
 	rest := strings.TrimSpace(s)
 	if m := buildDateRE.FindStringSubmatchIndex(rest); m != nil {
-		v.Build, _ = strconv.Atoi(rest[m[2]:m[3]] + rest[m[4]:m[5]] + rest[m[6]:m[7]])
+		y, _ := strconv.Atoi(rest[m[2]:m[3]])
+		mo, _ := strconv.Atoi(rest[m[4]:m[5]])
+		d, _ := strconv.Atoi(rest[m[6]:m[7]])
+		v.Date = yymmdd(y, mo, d)
+		v.Build = v.Date
+		if v.Date == 0 { // not a date: keep the digits for ordering
+			v.Build = y%100*10000 + mo*100 + d
+		}
 		rest = rest[:m[0]]
 	} else if m := buildRE.FindStringSubmatchIndex(rest); m != nil {
-		v.Build, _ = strconv.Atoi(rest[m[2]:m[3]])
+		v.Build, v.Date = buildNumber(rest[m[2]:m[3]])
 		rest = rest[:m[0]]
 	}
 	rest = strings.ToLower(rest)

@@ -219,6 +219,7 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 	}
 	rows := output.New(w, format, checkFindingColumns)
 	cfg := plan.config(sf)
+	probed := newProbedPorts(&cfg) // what a host's finished scan looked at
 	prog := newProgress(p.Stderr, out.quiet, cfg.Total)
 	var mu sync.Mutex // guards rows, werr, counts, failures, undecided
 	var werr error
@@ -230,7 +231,8 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 		var id covered.Identification
 		if len(r.Observations) > 0 {
 			id = identifyHost(eng, r.Observations)
-			d := &check.Device{Host: r.Host.Addr.String(), Addr: r.Host.Addr, Identification: id, Observations: r.Observations}
+			d := &check.Device{Host: r.Host.Addr.String(), Addr: r.Host.Addr, Identification: id, Observations: r.Observations,
+				Probed: probed.forHost(r)}
 			res = ce.Run(ctx, d)
 		}
 		mu.Lock()
@@ -288,6 +290,7 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 type scanChecker struct {
 	eng    *check.Engine
 	prof   check.Profile
+	probed *probedPorts // the ports the scan probes on a host it finishes
 	stderr io.Writer
 	rows   *output.Writer[check.Finding] // --checks-output, or nil
 	closeF func() error
@@ -343,7 +346,8 @@ func (p Program) scanChecks(sf *scanFlags, plan *scanPlan) (*scanChecker, error)
 	if err != nil {
 		return nil, err
 	}
-	c := &scanChecker{eng: eng, prof: prof, stderr: p.Stderr, counts: map[string]int{}, closeF: func() error { return nil }}
+	cfg := plan.config(sf)
+	c := &scanChecker{eng: eng, prof: prof, probed: newProbedPorts(&cfg), stderr: p.Stderr, counts: map[string]int{}, closeF: func() error { return nil }}
 	if sf.checksOutput != "" {
 		f, err := os.Create(sf.checksOutput)
 		if err != nil {
@@ -367,7 +371,7 @@ func (c *scanChecker) run(ctx context.Context, r scan.Result, id covered.Identif
 	if c == nil {
 		return nil
 	}
-	d := &check.Device{Host: id.Host, Addr: r.Host.Addr, Identification: id, Observations: r.Observations}
+	d := &check.Device{Host: id.Host, Addr: r.Host.Addr, Identification: id, Observations: r.Observations, Probed: c.probed.forHost(r)}
 	if d.Host == "" {
 		d.Host = r.Host.Addr.String()
 	}

@@ -72,6 +72,13 @@ type Result struct {
 	Observations []covered.Observation
 	// Errors are probe failures worth reporting (nonsense replies).
 	Errors []error
+	// Complete is true when the host's scan ran to its end: every TCP port
+	// of the config was tried and every probe of its open TCP ports and of
+	// the UDP ports ran, none cut short by the scan's context ending. Only
+	// then does a port's missing observation mean the host did not show it
+	// (a probe that failed is in Errors). False for a host of an
+	// interrupted scan, and for results made elsewhere (broadcast replies).
+	Complete bool
 }
 
 // Stats counts what a scan did.
@@ -207,6 +214,9 @@ func scanHost(ctx context.Context, cfg *Config, h Host) Result {
 		}
 	}
 	wg.Wait()
+	// Every probe has returned; one that the scan's context cut short may
+	// have seen nothing it would have seen.
+	r.Complete = ctx.Err() == nil
 
 	if len(r.Observations) > 0 {
 		r.Up = true

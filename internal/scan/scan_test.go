@@ -102,6 +102,44 @@ func TestRunHost(t *testing.T) {
 	if st.Hosts != 1 || st.Up != 1 || st.WithObservations != 1 {
 		t.Errorf("stats %+v", st)
 	}
+	if !r.Complete {
+		t.Error("a host whose probes all ran is not Complete")
+	}
+}
+
+// cancelProbe cancels the scan while it probes, then emits what it saw.
+type cancelProbe struct{ cancel context.CancelFunc }
+
+func (cancelProbe) Name() string      { return "cancel" }
+func (cancelProbe) Transport() string { return "tcp" }
+func (cancelProbe) Ports() []uint16   { return []uint16{22} }
+func (p cancelProbe) Probe(ctx context.Context, _ probe.Dialer, _ probe.Target, _ probe.Options, emit probe.Emit) error {
+	p.cancel()
+	<-ctx.Done()
+	emit(covered.Observation{Key: "ssh.banner", Value: "SSH-2.0-partial"})
+	return ctx.Err()
+}
+
+// TestRunIncompleteHost: a host whose probes the scan's cancellation cut
+// short is reported with what it showed, not Complete.
+func TestRunIncompleteHost(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := netip.MustParseAddr("192.0.2.8")
+	cfg := Config{
+		Hosts:  func(yield func(Host) bool) { yield(Host{Addr: addr}) },
+		TCP:    []uint16{22},
+		Dialer: &fakeDialer{open: map[string]bool{"192.0.2.8:22": true}},
+		Probes: []probe.Probe{cancelProbe{cancel}},
+	}
+	var got []Result
+	_, err := Run(ctx, cfg, func(r Result) { got = append(got, r) })
+	if !errors.Is(err, context.Canceled) || len(got) != 1 {
+		t.Fatalf("Run: %v, %d results", err, len(got))
+	}
+	if got[0].Complete || len(got[0].Observations) == 0 {
+		t.Errorf("interrupted host: complete %v, %d observations; want partial observations, not complete", got[0].Complete, len(got[0].Observations))
+	}
 }
 
 func TestRunStopsOnCancel(t *testing.T) {
