@@ -138,7 +138,7 @@ type Check struct {
 	// When: every condition must hold (each on some observation).
 	When []Cond `yaml:"when,omitempty"`
 	// Ports are where the when-evidence comes from ("tcp/23", "udp/161"):
-	// a miss is decided (not affected) only when the run probed one of them
+	// a miss is decided (not affected) only when the run probed all of them
 	// on the device (Device.Probed). A check with when and no ports never
 	// decides "not affected" from a miss: it is undecided.
 	Ports []string `yaml:"ports,omitempty"`

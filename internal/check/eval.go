@@ -125,18 +125,21 @@ func (c *Check) applies(d *Device) outcome {
 	return out
 }
 
-// probedWhere reports whether the device's run probed one of the check's
-// ports, so that a missing when condition shows the device does not have it.
-func (c *Check) probedWhere(d *Device) bool {
-	if d.Probed == nil {
+// probedAll reports whether the device's run probed every one of the
+// check's ports: only then does a missing when condition show the device
+// does not have it (a scan of port 443 alone says nothing of a web
+// interface on 80), and only then does the absence of an unless condition
+// mean something.
+func (c *Check) probedAll(d *Device) bool {
+	if d.Probed == nil || len(c.ports) == 0 {
 		return false
 	}
 	for _, p := range c.ports {
-		if d.Probed(p.transport, p.port) {
-			return true
+		if !d.Probed(p.transport, p.port) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // holds returns the first observation meeting cond.
@@ -221,11 +224,12 @@ func (r *Range) contains(v Version) (in, decided bool) {
 // evaluate decides the evidence part of a check (applies, when, unless,
 // firmware): found, with the evidence; not affected, when some part shows
 // it (an identification field known and different, a when condition
-// missing where the run probed, an unless condition holding, a firmware
+// missing where the run probed all the check's ports, an unless condition
+// holding, a firmware
 // version outside the range); else undecided, when some part cannot be
-// told (an identification field unknown, a when condition missing where
-// the run did not probe, no firmware version or no build date the range
-// needs).
+// told (an identification field unknown, a when condition missing or an
+// unless condition absent where the run did not probe all the check's
+// ports, no firmware version or no build date the range needs).
 func (c *Check) evaluate(d *Device) ([]Evidence, outcome) {
 	out := c.applies(d)
 	if out == notAffected {
@@ -237,7 +241,7 @@ func (c *Check) evaluate(d *Device) ([]Evidence, outcome) {
 		switch {
 		case ok:
 			ev = append(ev, evidenceOf(o))
-		case c.probedWhere(d):
+		case c.probedAll(d):
 			return nil, notAffected
 		default:
 			out = and(out, undecided)
@@ -247,6 +251,10 @@ func (c *Check) evaluate(d *Device) ([]Evidence, outcome) {
 		if _, ok := c.Unless[i].holds(d.Observations); ok {
 			return nil, notAffected
 		}
+	}
+	if len(c.Unless) > 0 && !c.probedAll(d) {
+		// No HTTPS seen on a scan that did not look for it proves nothing.
+		out = and(out, undecided)
 	}
 	if r := c.Firmware; r != nil {
 		v, e, seen := r.firmware(d)

@@ -113,7 +113,7 @@ func discover(t *testing.T, l *lab.Lab) map[string]*Device {
 				}
 			}
 		},
-		TCP: []uint16{21, 23, 80, 443, 554, 8000, 9527, 9530, 34567, 37215, 37777}, UDP: []uint16{161, 1900, 3702, 37020},
+		TCP: []uint16{21, 23, 80, 443, 554, 8000, 8080, 8081, 8443, 8554, 8888, 9527, 9530, 34567, 37215, 37777, 49152}, UDP: []uint16{161, 1900, 3702, 37020},
 		Dialer: sd, Options: probe.Options{Timeout: 2 * time.Second, SNMPCommunities: []string{"public"}}, ProbeTimeout: 3 * time.Second,
 	}
 	if _, err := scan.Run(ctx, cfg, func(r scan.Result) {

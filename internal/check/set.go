@@ -193,7 +193,7 @@ func (s *Set) Test() []error {
 				case len(c.Ports) == 0:
 					hint = " (the check declares no ports: a missing when condition never decides)"
 				default:
-					hint = fmt.Sprintf(" (a missing when condition decides only when the example probed one of %v)", c.Ports)
+					hint = fmt.Sprintf(" (a missing when condition decides only when the example probed all of %v)", c.Ports)
 				}
 				errs = append(errs, fmt.Errorf("%s: example %q: outcome %s, want %s%s", c.location, ex.Name, got, want, hint))
 			}

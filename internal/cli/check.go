@@ -425,7 +425,7 @@ func (c *scanChecker) summary() string {
 // undecidedSummary is the summaries' count of checks that got no clear
 // answer (one per check and host): they cleared nothing.
 func undecidedSummary(n int) string {
-	return fmt.Sprintf("%d undecided (no clear answer; earlier findings kept)", n)
+	return fmt.Sprintf("%d undecided (evidence or answer missing; earlier findings kept)", n)
 }
 
 // storeHostChecks is one host's check results as the store keeps them:

@@ -241,7 +241,7 @@ func TestScanChecks(t *testing.T) {
 		n += len(m)
 	}
 	if !strings.Contains(stderr, "; checks safe (") || !strings.Contains(stderr, "findings, 0 check errors, ") ||
-		!strings.Contains(stderr, " undecided (no clear answer; earlier findings kept)") {
+		!strings.Contains(stderr, " undecided (evidence or answer missing; earlier findings kept)") {
 		t.Errorf("summary lacks the checks: %s", stderr)
 	}
 	st, err := store.Open(context.Background(), db)
