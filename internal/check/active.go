@@ -25,13 +25,16 @@ type Env struct {
 	Device *Device
 	Check  *Check
 
-	attempt func(host, checkID, account string) bool
+	attempt func(ctx context.Context, d *Device, account string) (bool, error)
 }
 
 // Attempt reserves the single authentication attempt for account on this
-// device within the engine's window; false means skip (already tried).
-func (e *Env) Attempt(account string) bool {
-	return e.attempt(e.Device.Host, e.Check.ID, account)
+// device within the engine's window, before anything is sent; false means
+// skip (already tried, here or by another run). An error (the store could
+// not record the claim) means skip too: an attempt that cannot be
+// remembered is not made.
+func (e *Env) Attempt(ctx context.Context, account string) (bool, error) {
+	return e.attempt(ctx, e.Device, account)
 }
 
 // ActiveFunc is the Go part of a read or auth check: it sends what the
@@ -208,7 +211,9 @@ func hikvisionBasicDefault(ctx context.Context, env *Env) ([]Evidence, bool, err
 		return nil, false, nil
 	}
 	acct := hikvisionDefault
-	if !env.Attempt(acct.user) {
+	if ok, err := env.Attempt(ctx, acct.user); err != nil {
+		return nil, false, err // the claim could not be recorded: try nothing
+	} else if !ok {
 		return nil, false, fmt.Errorf("%w: account %s was already tried on this device within the attempt window", ErrUndecided, acct.user)
 	}
 	const path = "/ISAPI/System/deviceInfo"

@@ -77,6 +77,9 @@ type Config struct {
 	// device is remembered (default 24 h): within it, an account is not
 	// tried again on the same device.
 	AttemptWindow time.Duration
+	// Attempts remembers the attempts beyond this process (the inventory
+	// store); nil keeps them in memory, for this engine's runs only.
+	Attempts Attempts
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -87,8 +90,35 @@ type Engine struct {
 	cfg    Config
 	checks []*Check
 
-	mu       sync.Mutex // guards attempts
-	attempts map[string]time.Time
+	attempts Attempts
+}
+
+// Attempts remembers authentication attempts. ReserveAttempt claims the one
+// attempt of account on the device at address within window, before
+// anything is sent: false means it was used (by this process or another).
+// *store.Store implements it.
+type Attempts interface {
+	ReserveAttempt(ctx context.Context, device, account string, window time.Duration) (bool, error)
+}
+
+// memAttempts keeps attempts in memory: the window holds within one
+// process only.
+type memAttempts struct {
+	now  func() time.Time
+	mu   sync.Mutex // guards last
+	last map[string]time.Time
+}
+
+func (m *memAttempts) ReserveAttempt(_ context.Context, device, account string, window time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := device + "\x00" + account
+	now := m.now()
+	if last, ok := m.last[key]; ok && now.Sub(last) < window {
+		return false, nil
+	}
+	m.last[key] = now
+	return true, nil
 }
 
 // New validates cfg and selects the checks. It refuses the auth profile
@@ -129,7 +159,10 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	e := &Engine{cfg: cfg, attempts: map[string]time.Time{}}
+	e := &Engine{cfg: cfg, attempts: cfg.Attempts}
+	if e.attempts == nil {
+		e.attempts = &memAttempts{now: cfg.Now, last: map[string]time.Time{}}
+	}
 	if len(cfg.Only) > 0 {
 		for _, id := range cfg.Only {
 			c, ok := cfg.Checks.Lookup(id)
@@ -264,16 +297,13 @@ func (e *Engine) finding(c *Check, d *Device, ev []Evidence, sent int) Finding {
 	return f
 }
 
-// attempt reserves the one authentication attempt of account on a device
-// within the window; false means it was already used.
-func (e *Engine) attempt(host, checkID, account string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	key := host + "\x00" + checkID + "\x00" + account
-	now := e.cfg.Now()
-	if last, ok := e.attempts[key]; ok && now.Sub(last) < e.cfg.AttemptWindow {
-		return false
-	}
-	e.attempts[key] = now
-	return true
+// UseAttempts makes the engine remember authentication attempts in a
+// (the store a command opens after building the engine). Call it before
+// the first Run.
+func (e *Engine) UseAttempts(a Attempts) { e.attempts = a }
+
+// attempt reserves the one authentication attempt of account on the
+// device: one per account per device per window, whatever check asks.
+func (e *Engine) attempt(ctx context.Context, d *Device, account string) (bool, error) {
+	return e.attempts.ReserveAttempt(ctx, d.Addr.String(), account, e.cfg.AttemptWindow)
 }

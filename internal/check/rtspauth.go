@@ -81,7 +81,9 @@ func dahuaRTSPDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 	var ev []Evidence
 	var undecided error // why an account got no verdict, if one did not
 	for i, acct := range dahuaDefaults {
-		if !env.Attempt(acct.user) {
+		if ok, err := env.Attempt(ctx, acct.user); err != nil {
+			return nil, false, err // the claim could not be recorded: try nothing
+		} else if !ok {
 			if undecided == nil {
 				undecided = fmt.Errorf("%w: account %s was already tried on this device within the attempt window", ErrUndecided, acct.user)
 			}
@@ -101,7 +103,7 @@ func dahuaRTSPDefault(ctx context.Context, env *Env) ([]Evidence, bool, error) {
 				Value: "account " + acct.user + ": the vendor default password was accepted over RTSP Digest (DESCRIBE answered 200 with SDP; password not recorded; " + acct.source + ")",
 				Port:  int(port), Path: "/cam/realmonitor"})
 			for _, rest := range dahuaDefaults[i+1:] {
-				env.Attempt(rest.user)
+				env.Attempt(ctx, rest.user) // spent, not sent; an error here changes nothing
 			}
 			break
 		}

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/coveredtool/covered/internal/lab/labtest"
+	"github.com/coveredtool/covered/internal/store"
 )
 
 // TestAuthChecksKeepPasswordsOut runs `covered scan --checks auth
@@ -56,6 +58,21 @@ func TestAuthChecksKeepPasswordsOut(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "account admin:") {
 		t.Errorf("the finding does not say which account worked: %s", data)
+	}
+
+	// A second process within the attempt window tries no account again:
+	// the store remembers the attempts, the checks are undecided and the
+	// finding of the first run stays active.
+	code, again, againErr := run(t, "", append([]string{"check", "--format", "jsonl", "--db", db, "--profile", "auth", "--i-am-authorized",
+		"-p", "80,554,37777", "--timeout", "3s"}, labTargets(l)...)...)
+	if code != ExitOK {
+		t.Fatalf("second check: exit %d: %s", code, againErr)
+	}
+	if strings.Contains(again, "dahua-default-password-rtsp") || !strings.Contains(againErr, "undecided") {
+		t.Errorf("second run within the window: findings %q, summary %q", again, againErr)
+	}
+	if kept := checkFindingsOf(t, db, hosts["dahua-ipc-rtsp-default"]); !kept["dahua-default-password-rtsp"] {
+		t.Errorf("the default-password finding after the second run: stored %v, want active", kept)
 	}
 
 	htmlFile, jsonFile := filepath.Join(dir, "report.html"), filepath.Join(dir, "report.json")
@@ -119,6 +136,28 @@ func TestAuthChecksKeepPasswordsOut(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkFindingsOf maps the check findings stored for the asset last seen
+// at host to whether each is active.
+func checkFindingsOf(t *testing.T, db, host string) map[string]bool {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	list, err := st.CheckFindings(context.Background(), store.CheckFindingFilter{IncludeInactive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, f := range list {
+		if f.Host == host {
+			out[f.Check] = f.Active
+		}
+	}
+	return out
 }
 
 // runOK runs covered and fails the test unless it exits 0.

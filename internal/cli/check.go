@@ -55,8 +55,10 @@ evidence and advice.
 Profiles (every check declares its side effect; the engine refuses more):
   passive  decide from the scan's evidence only; no extra request
   safe     add read-only requests (plain GETs of public pages) (default)
-  auth     add one login attempt per default account per device; needs
-           --i-am-authorized. Passwords are never stored or printed.
+  auth     add one login attempt per default account per device per 24 h
+           (remembered in the store across runs; with --no-store within
+           the run only); needs --i-am-authorized. Passwords are never
+           stored or printed.
 No check ever changes device state or writes files.
 
 The check is recorded in the store like a scan (the run, what it identified
@@ -212,6 +214,7 @@ func (p Program) check(ctx context.Context, args []string, sf *scanFlags, cf *ch
 		if rec, err = p.beginScanRecord(ctx, args, plan, sf, eng); err != nil {
 			return err
 		}
+		ce.UseAttempts(rec.st) // one attempt per account per device per window, across runs
 	}
 	w, format, closeOut, err := out.open(p.Stdout)
 	if err != nil {
@@ -364,6 +367,15 @@ func (p Program) scanChecks(sf *scanFlags, plan *scanPlan) (*scanChecker, error)
 		}
 	}
 	return c, nil
+}
+
+// useStore remembers authentication attempts in the run's store, so that
+// the attempt window holds across runs and processes (with --no-store it
+// holds within the run only).
+func (c *scanChecker) useStore(st *store.Store) {
+	if c != nil {
+		c.eng.UseAttempts(st)
+	}
 }
 
 // run runs the checks on one identified host; safe for concurrent use.

@@ -324,6 +324,7 @@ func (p Program) scan(ctx context.Context, args []string, sf *scanFlags, out *ou
 		if rec, err = p.beginScanRecord(ctx, args, plan, sf, eng); err != nil {
 			return err
 		}
+		chk.useStore(rec.st)
 	}
 	prog := newProgress(p.Stderr, out.quiet, cfg.Total)
 	tally := &scanTally{counts: map[covered.Status]int{}}

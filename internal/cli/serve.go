@@ -238,6 +238,7 @@ func (p Program) webScan(know *knowFlags) func(context.Context, server.ScanReque
 		if err != nil {
 			return 0, nil, err
 		}
+		chk.useStore(rec.st)
 		return rec.run, func() {
 			cfg := plan.config(&sf)
 			var mu sync.Mutex // the scan reports hosts concurrently; the recorder is not safe for that

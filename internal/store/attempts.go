@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -13,7 +15,9 @@ import (
 // attempt when the account was not tried there within the window, false
 // otherwise. The claim is one statement (insert, or update an attempt older
 // than the window), made before anything is sent, so two processes checking
-// the same device at once cannot both try the account.
+// the same device at once cannot both try the account. The account is kept
+// as its SHA-256: some vendor defaults use the password as the user name
+// (666666/666666), and the store holds no password, even a public one.
 func (s *Store) ReserveAttempt(ctx context.Context, device, account string, window time.Duration) (bool, error) {
 	if device == "" || account == "" {
 		return false, &ValidationError{"attempt", "device and account are required"}
@@ -25,7 +29,7 @@ func (s *Store) ReserveAttempt(ctx context.Context, device, account string, wind
 		err := s.txQueryRow(ctx, tx, `INSERT INTO check_attempts (device, account, tried_at) VALUES (?, ?, ?)
 			ON CONFLICT (device, account) DO UPDATE SET tried_at = excluded.tried_at
 			WHERE check_attempts.tried_at <= ? RETURNING device`,
-			s.d.text(device), s.d.text(account), s.d.tv(now), s.d.tv(now.Add(-window))).Scan(&got)
+			s.d.text(device), accountKey(account), s.d.tv(now), s.d.tv(now.Add(-window))).Scan(&got)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return nil // tried within the window
@@ -39,4 +43,9 @@ func (s *Store) ReserveAttempt(ctx context.Context, device, account string, wind
 		return false, fmt.Errorf("store: reserve attempt of %q on %s: %w", account, device, err)
 	}
 	return ok, nil
+}
+
+func accountKey(account string) string {
+	h := sha256.Sum256([]byte("covered check attempt\x00" + account))
+	return hex.EncodeToString(h[:])
 }
