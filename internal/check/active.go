@@ -59,10 +59,19 @@ func noAnswer(err error) error {
 }
 
 // actives are the registered active checks by name (the probe field).
-var actives = map[string]ActiveFunc{
-	"zte-web-shell-page":      zteWebShellPage,
-	"hikvision-basic-default": hikvisionBasicDefault,
-	"dahua-rtsp-default":      dahuaRTSPDefault,
+// Each is registered with what it sends, so that a check file cannot run
+// a login under a read-only declaration: Load refuses a check whose side
+// effect differs from its probe's.
+var actives = map[string]active{
+	"zte-web-shell-page":      {zteWebShellPage, Read},
+	"hikvision-basic-default": {hikvisionBasicDefault, Auth},
+	"dahua-rtsp-default":      {dahuaRTSPDefault, Auth},
+}
+
+// active is a registered active check: its function and what it sends.
+type active struct {
+	run  ActiveFunc
+	side SideEffect
 }
 
 // Response bounds of the HTTP helper.

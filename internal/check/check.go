@@ -260,8 +260,14 @@ func (c *Check) compile() error {
 	case c.side == Auth && c.LockoutRisk == "none":
 		return fmt.Errorf("side_effect auth: lockout_risk cannot be none")
 	}
-	if c.Probe != "" && actives[c.Probe] == nil {
-		return fmt.Errorf("probe %q is not a registered active check", c.Probe)
+	if c.Probe != "" {
+		a, ok := actives[c.Probe]
+		switch {
+		case !ok:
+			return fmt.Errorf("probe %q is not a registered active check", c.Probe)
+		case a.side != c.side:
+			return fmt.Errorf("probe %q sends what side effect %s allows, not %s", c.Probe, a.side, c.side)
+		}
 	}
 	if !lockoutRisks[c.LockoutRisk] {
 		return fmt.Errorf("lockout_risk %q: want none, low, medium or high", c.LockoutRisk)

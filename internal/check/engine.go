@@ -272,7 +272,7 @@ func (e *Engine) run(ctx context.Context, c *Check, d *Device) (Finding, bool, e
 		bd := newBudgetDialer(e.cfg.Dialer, d.Addr, c.MaxRequests)
 		actx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
 		env := &Env{Dialer: bd, Device: d, Check: c, attempt: e.attempt}
-		more, found, err := actives[c.Probe](actx, env)
+		more, found, err := actives[c.Probe].run(actx, env)
 		cancel()
 		sent = bd.Used()
 		if err != nil || !found {

@@ -81,11 +81,15 @@ type Evidence struct {
 const maxEvidenceValue = 512
 
 func evidenceOf(o covered.Observation) Evidence {
-	v := o.Value
+	return Evidence{Key: o.Key, Value: clip(o.Value), Port: o.Port, Path: o.Path}
+}
+
+// clip bounds an evidence value to maxEvidenceValue bytes.
+func clip(v string) string {
 	if len(v) > maxEvidenceValue {
-		v = v[:maxEvidenceValue]
+		return v[:maxEvidenceValue]
 	}
-	return Evidence{Key: o.Key, Value: v, Port: o.Port, Path: o.Path}
+	return v
 }
 
 // AppliesTo reports whether the device is known to be one the check is
@@ -183,7 +187,7 @@ func (r *Range) firmware(d *Device) (Version, Evidence, bool) {
 			if !v.Valid() {
 				continue
 			}
-			ev := Evidence{Key: "firmware", Value: s, Port: o.Port, Path: o.Key + " " + o.Path}
+			ev := Evidence{Key: "firmware", Value: clip(s), Port: o.Port, Path: clip(o.Key + " " + o.Path)}
 			if r.BuildBefore == 0 || v.Date != 0 {
 				return v, ev, true
 			}
@@ -194,7 +198,7 @@ func (r *Range) firmware(d *Device) (Version, Evidence, bool) {
 	}
 	if fw := d.Identification.Firmware; fw != "" {
 		if v := ParseVersion(fw); v.Valid() && (!first.Valid() || v.Date != 0) {
-			return v, Evidence{Key: "firmware", Value: fw, Path: "identification"}, true
+			return v, Evidence{Key: "firmware", Value: clip(fw), Path: "identification"}, true
 		}
 	}
 	return first, firstEv, first.Valid()

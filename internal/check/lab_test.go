@@ -195,6 +195,19 @@ func TestLabFindingsAndSideEffects(t *testing.T) {
 						t.Errorf("%s on %s reached %s", c.ID, name, s.addr)
 					}
 					w := s.wrote.String()
+					// max_requests counts connections; what one carries is
+					// bounded too: one request for a read, at most two for
+					// a login (the request for a fresh challenge, and the
+					// answer to it).
+					lines := 0
+					for _, line := range strings.Split(w, "\r\n") {
+						if requestLineRE.MatchString(line) {
+							lines++
+						}
+					}
+					if perConn := map[SideEffect]int{Read: 1, Auth: 2}[c.SideEffect()]; lines > perConn {
+						t.Errorf("%s on %s sent %d requests on one connection, at most %d for side effect %s", c.ID, name, lines, perConn, c.SideEffect())
+					}
 					switch c.SideEffect() {
 					case None:
 						t.Errorf("%s (side effect none) sent %q to %s", c.ID, w, s.addr)

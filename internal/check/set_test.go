@@ -56,6 +56,7 @@ func TestLoadErrors(t *testing.T) {
 		{"read without probe", base + "    side_effect: read\n    max_requests: 1\n", "probe is required"},
 		{"read without budget", base + "    side_effect: read\n    probe: zte-web-shell-page\n", "max_requests must be > 0"},
 		{"unknown probe", base + "    side_effect: read\n    max_requests: 1\n    probe: nope\n", `probe "nope" is not a registered active check`},
+		{"login under a read-only declaration", base + "    side_effect: read\n    max_requests: 2\n    probe: dahua-rtsp-default\n", `probe "dahua-rtsp-default" sends what side effect auth allows, not read`},
 		{"flags everything", base + "    side_effect: none\n", "it would flag every device"},
 		{"bad cve", base + "    side_effect: none\n    cves: [CVE-17]\n    when: [{key: port.open}]\n", `"CVE-17" is not CVE-YYYY-NNNN`},
 		{"unknown field", base + "    side_effect: none\n    when: [{key: port.open}]\n    bogus: 1\n", "unknown field"},
