@@ -12,7 +12,7 @@ import (
 // finishes, for check.Device.Probed: its TCP ports (each connected to, and
 // probed when open) and its UDP ports that some probe handles, less the
 // ports it skips (printers). A check whose evidence is missing decides "not
-// affected" only when one of these is among its ports.
+// affected" only when all of its ports are among these.
 type probedPorts struct {
 	tcp, udp map[int]bool
 }
