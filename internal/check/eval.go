@@ -92,10 +92,6 @@ func clip(v string) string {
 	return v
 }
 
-// AppliesTo reports whether the device is known to be one the check is
-// for (every applies field the check sets is known and matches).
-func (c *Check) AppliesTo(d *Device) bool { return c.applies(d) == found }
-
 // applies matches the identification against Applies: not affected when a
 // field it sets is known and matches none of its values, else undecided
 // when one is unknown (empty), else found. The covered entity of a host
