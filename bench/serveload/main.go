@@ -129,6 +129,11 @@ func run(dbPath string, n, clients int, dur time.Duration) error {
 		{"GET /api/v1/assets?q=dev-01 (search)", func(r *rand.Rand) string {
 			return fmt.Sprintf("/api/v1/assets?q=dev-%03d&limit=50", r.IntN(1000))
 		}, bearer},
+		// A MAC fragment: up to 256 assets each (the fill's MACs are
+		// 00:1b:54 and the device number), a search that finds something.
+		{"GET /api/v1/assets?q=1b:54:00:2a (search, hits)", func(r *rand.Rand) string {
+			return fmt.Sprintf("/api/v1/assets?q=1b:54:%02x:%02x&limit=50", r.IntN(2), r.IntN(256))
+		}, bearer},
 		{"GET /api/v1/assets?status=covered&sort=-last_seen", func(r *rand.Rand) string {
 			return fmt.Sprintf("/api/v1/assets?status=covered&sort=-last_seen&limit=50&offset=%d", r.IntN(100)*50)
 		}, bearer},

@@ -72,8 +72,8 @@ type AssetFilter struct {
 	FirstSince time.Time
 	FirstUntil time.Time
 	DeviceType string
-	// Search matches a substring of the host, address, MAC, maker, brand,
-	// model, covered entity or site, ignoring case.
+	// Search matches a substring of the host, address, MAC, maker, model,
+	// covered entity or site (searchColumns), ignoring case.
 	Search string
 	// After pages by key instead of by offset: assets with an id above it
 	// (below it for Sort "-id"). Only the id orders take it; deep pages then
@@ -99,8 +99,9 @@ func scanAsset(sc interface{ Scan(...any) error }) (Asset, error) {
 	return a, err
 }
 
-// assetWhere is the condition of f on assets alias a.
-func (s *Store) assetWhere(f AssetFilter) ([]string, []any) {
+// assetWhere is the condition of f on assets alias a; index says whether a
+// search may use the search index (searchCond).
+func (s *Store) assetWhere(f AssetFilter, index bool) ([]string, []any) {
 	var where []string
 	var args []any
 	if !f.IncludeMerged {
@@ -138,27 +139,15 @@ func (s *Store) assetWhere(f AssetFilter) ([]string, []any) {
 		where, args = append(where, "a.first_seen <= ?"), append(args, s.d.tv(f.FirstUntil))
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		// Substring match on what people search an inventory for, without
-		// case (LIKE is case-insensitive for ASCII in SQLite; PostgreSQL
-		// has ILIKE); LIKE's wildcards in the query are taken literally.
-		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-		like := "LIKE"
-		if s.d.postgres() {
-			like = "ILIKE"
-		}
-		var ors []string
-		for _, col := range []string{"a.last_host", "a.last_ip", "a.last_mac", "a.manufacturer", "a.model", "a.covered_entity", "a.site"} {
-			ors = append(ors, col+" "+like+" ? ESCAPE '\\'")
-			args = append(args, pat)
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
+		cond, a := s.searchCond(q, index)
+		where, args = append(where, cond), append(args, a...)
 	}
 	return where, args
 }
 
 // CountAssets counts the assets f selects, ignoring its limit and offset.
 func (s *Store) CountAssets(ctx context.Context, f AssetFilter) (int, error) {
-	where, args := s.assetWhere(f)
+	where, args := s.assetWhere(f, true)
 	var n int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM assets a`+whereClause(where), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count assets: %w", err)
@@ -170,7 +159,6 @@ func (s *Store) CountAssets(ctx context.Context, f AssetFilter) (int, error) {
 // form of the last address, which both engines index and compare the same
 // way, so paging stays in SQL.
 func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
-	where, args := s.assetWhere(f)
 	sortKey, desc := f.Sort, false
 	if strings.HasPrefix(string(sortKey), "-") {
 		sortKey, desc = sortKey[1:], true
@@ -178,6 +166,16 @@ func (s *Store) Assets(ctx context.Context, f AssetFilter) ([]Asset, error) {
 	if sortKey == "" {
 		sortKey = SortID
 	}
+	index := true
+	if sortKey == SortLastSeen && f.Limit > 0 && f.Search != "" {
+		// A page in this order may be quicker to read in it (an index
+		// has it), stopping at the page's end, than from the search index.
+		var err error
+		if index, err = s.searchIndexPays(ctx, f.Search); err != nil {
+			return nil, fmt.Errorf("store: assets: %w", err)
+		}
+	}
+	where, args := s.assetWhere(f, index)
 	if f.After > 0 {
 		if sortKey != SortID {
 			return nil, fmt.Errorf("store: assets: After pages the id order only, not %q", f.Sort)

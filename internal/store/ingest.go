@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"time"
 
 	covered "github.com/coveredtool/covered"
@@ -393,10 +395,15 @@ func (s *Store) loadAssetStates(ctx context.Context, tx *sql.Tx, ids []int64) (m
 }
 
 // writeAssetStates writes the changed assets back in bulk. INSERT ... ON
-// CONFLICT (id) DO UPDATE is the one bulk update both engines accept.
+// CONFLICT (id) DO UPDATE is the one bulk update both engines accept. The
+// rows go in id order: SQLite's search index (FTS5, kept by triggers) takes
+// rowids in ascending order into its pending changes and must flush them to
+// a new segment, to be merged later, each time a rowid comes lower than the
+// last, which in map order is every other row.
 func (s *Store) writeAssetStates(ctx context.Context, tx *sql.Tx, assets map[int64]*assetState) error {
 	var rows [][]any
-	for _, a := range assets {
+	for _, id := range slices.Sorted(maps.Keys(assets)) {
+		a := assets[id]
 		if !a.changed {
 			continue
 		}

@@ -74,6 +74,10 @@ type Store struct {
 	// readMu guards reads, the prepared reads of the read pool (readStmt).
 	readMu sync.Mutex
 	reads  map[string]*sql.Stmt
+	// searchIndex says the schema has the substring search index (migration
+	// 8: SQLite's FTS5 table; PostgreSQL's trigram index, which a role that
+	// may not install pg_trgm goes without). Set by Open.
+	searchIndex bool
 }
 
 // Open opens (creating when needed) the store named by dsn and migrates its
@@ -113,6 +117,10 @@ func open(ctx context.Context, dsn string, version int64, opts ...Option) (*Stor
 		return nil, err
 	}
 	if err := s.migrate(ctx, version); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.searchIndex, err = s.hasSearchIndex(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
