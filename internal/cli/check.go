@@ -117,13 +117,7 @@ and check what answers, recorded like any check.`,
 	fl.StringVar(&sf.inputList, "input-list", "", "read targets from `FILE` (- for standard input); also spelled -iL")
 	fl.StringArrayVar(&sf.exclude, "exclude", nil, "never contact these targets (`LIST`, comma-separated)")
 	fl.StringArrayVar(&sf.excludeFile, "excludefile", nil, "never contact the targets listed in `FILE`")
-	fl.Float64Var(&sf.rate, "rate", 1000, "new connections or packets per second, overall")
-	fl.Float64Var(&sf.hostRate, "host-rate", 40, "new connections or packets per second to one host")
-	fl.IntVar(&sf.hostConcurrency, "host-concurrency", 4, "open connections to one host at once")
-	fl.IntVar(&sf.workers, "workers", 256, "hosts scanned at once")
-	fl.DurationVar(&sf.connectTimeout, "connect-timeout", 2*time.Second, "how long a TCP connect may take")
-	fl.DurationVar(&sf.timeout, "timeout", 5*time.Second, "how long one exchange may take")
-	fl.StringArrayVar(&sf.communities, "snmp-community", nil, "SNMP v1/v2c `COMMUNITY` to try (secret; repeatable)")
+	sf.registerPacing(fl)
 	fl.SetNormalizeFunc(nmapSpellings)
 	sf.profile = "default"
 	sf.noNeighbor = true

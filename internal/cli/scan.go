@@ -55,13 +55,10 @@ type scanFlags struct {
 	checksOutput string
 }
 
-func (f *scanFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVarP(&f.ports, "ports", "p", "", "`PORTS` to scan, nmap style, e.g. 22,80,1000-2000,U:161 (default: the --profile ports)")
-	fl.StringVar(&f.profile, "profile", "default", "named port `PROFILE`: "+strings.Join(targets.ProfileNames(), ", "))
-	fl.StringVar(&f.inputList, "input-list", "", "read targets from `FILE` (- for standard input); also spelled -iL")
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "never scan these targets (`LIST`, comma-separated; exclusions always win)")
-	fl.StringArrayVar(&f.excludeFile, "excludefile", nil, "never scan the targets listed in `FILE`; also spelled --exclude-file")
+// registerPacing adds the flags that bound what a scan sends (rates,
+// concurrency, timeouts) and the SNMP communities it may use: shared by
+// scan and check.
+func (f *scanFlags) registerPacing(fl *pflag.FlagSet) {
 	fl.Float64Var(&f.rate, "rate", 1000, "new connections or packets per second, overall")
 	fl.Float64Var(&f.hostRate, "host-rate", 40, "new connections or packets per second to one host")
 	fl.IntVar(&f.hostConcurrency, "host-concurrency", 4, "open connections to one host at once")
@@ -69,6 +66,16 @@ func (f *scanFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.connectTimeout, "connect-timeout", 2*time.Second, "how long a TCP connect may take")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Second, "how long one probe exchange may take")
 	fl.StringArrayVar(&f.communities, "snmp-community", nil, "SNMP v1/v2c `COMMUNITY` to try (secret; repeatable; none by default: only SNMPv3 engine discovery is sent)")
+}
+
+func (f *scanFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.ports, "ports", "p", "", "`PORTS` to scan, nmap style, e.g. 22,80,1000-2000,U:161 (default: the --profile ports)")
+	fl.StringVar(&f.profile, "profile", "default", "named port `PROFILE`: "+strings.Join(targets.ProfileNames(), ", "))
+	fl.StringVar(&f.inputList, "input-list", "", "read targets from `FILE` (- for standard input); also spelled -iL")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "never scan these targets (`LIST`, comma-separated; exclusions always win)")
+	fl.StringArrayVar(&f.excludeFile, "excludefile", nil, "never scan the targets listed in `FILE`; also spelled --exclude-file")
+	f.registerPacing(fl)
 	fl.StringVar(&f.observations, "observations", "", "also write the raw observations to `FILE` (JSON Lines)")
 	fl.BoolVar(&f.noNeighbor, "no-neighbor", false, "do not read MAC addresses from the neighbor (ARP) table")
 	fl.BoolVar(&f.noStore, "no-store", false, "do not record the run in the inventory store (--db)")
