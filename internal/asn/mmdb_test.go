@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -20,13 +21,25 @@ func writeMMDB(t testing.TB, dbType string, records map[string]mmdbtype.Map) str
 	if err != nil {
 		t.Fatal(err)
 	}
-	for cidr, rec := range records {
+	// Shorter prefixes first: mmdbwriter's Insert replaces every network
+	// inside the one inserted, so a /32 written after a /48 in it would
+	// erase the /48 (map order made that a coin toss).
+	nets := make([]*net.IPNet, 0, len(records))
+	for cidr := range records {
 		_, n, err := net.ParseCIDR(cidr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.Insert(n, rec); err != nil {
-			t.Fatalf("insert %s: %v", cidr, err)
+		nets = append(nets, n)
+	}
+	sort.Slice(nets, func(i, j int) bool {
+		a, _ := nets[i].Mask.Size()
+		b, _ := nets[j].Mask.Size()
+		return a < b
+	})
+	for _, n := range nets {
+		if err := w.Insert(n, records[n.String()]); err != nil {
+			t.Fatalf("insert %s: %v", n, err)
 		}
 	}
 	path := filepath.Join(t.TempDir(), strings.ReplaceAll(dbType, " ", "-")+".mmdb")
