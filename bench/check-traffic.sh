@@ -14,8 +14,8 @@
 # UDP datagrams, the HTTP/RTSP request lines not in the baseline, and the
 # Authorization headers seen (scheme only, never the credentials); then it
 # asserts them against the checks' declared side effects and request budgets
-# (covered check --list --format json, or the check files when --list is
-# unavailable) and prints PASS/FAIL lines. Exits 1 when an assertion fails.
+# (the built-in check set, internal/check) and prints PASS/FAIL lines. Exits
+# 1 when an assertion fails.
 #
 #   bench/check-traffic.sh
 #   KEEP=/tmp/ct bench/check-traffic.sh     # keep the captures, findings and JSON there
@@ -78,19 +78,11 @@ capture base2 covered scan --no-store --checks passive --checks-output "$tmp/pas
 capture safe covered check --no-store --profile safe --format jsonl -o "$tmp/safe.jsonl" -q "${targets[@]}"
 capture auth covered check --no-store --profile auth --i-am-authorized --format jsonl -o "$tmp/auth.jsonl" -q "${targets[@]}"
 
-# Budgets: covered check --list --format json when this build has it.
-checks=()
-if covered check --list --format json > "$tmp/checks.json" 2> "$tmp/checks.err" && [ -s "$tmp/checks.json" ]; then
-  checks=(-checks "$tmp/checks.json")
-else
-  echo "note: covered check --list --format json unavailable ($(head -1 "$tmp/checks.err")); budgets from internal/check/checks/*.yaml"
-fi
-
 status=0
 "$tmp/checktraffic" -truth "$tmp/truth.jsonl" -pcap "$tmp/base1.pcap" -pcap "$tmp/base2.pcap" -findings "$tmp/passive.jsonl" -json "$tmp/traffic.jsonl" || status=1
 for run in safe auth; do
   "$tmp/checktraffic" -truth "$tmp/truth.jsonl" -base "$tmp/base1.pcap" -base "$tmp/base2.pcap" -run "$tmp/$run.pcap" \
-    -findings "$tmp/$run.jsonl" -profile "$run" "${checks[@]}" -json "$tmp/traffic.jsonl" || status=1
+    -findings "$tmp/$run.jsonl" -profile "$run" -json "$tmp/traffic.jsonl" || status=1
 done
 [ "$status" = 0 ] && echo "ALL PASS" || echo "SOME CHECKS FAILED"
 exit "$status"

@@ -19,15 +19,14 @@
 // an assertion fails:
 //
 //	checktraffic -truth truth.jsonl -base base1.pcap -base base2.pcap \
-//	    -run safe.pcap -findings safe.jsonl -profile safe -checks list.json
+//	    -run safe.pcap -findings safe.jsonl -profile safe
 //
-// Budgets (side_effect, max_requests) come from -checks, the output of
-// `covered check --list --format json`, or, without it, from the check
-// files (-checks-dir, read with goccy/go-yaml like covered itself:
-// gopkg.in/yaml.v3 rejects a flow mapping in firmware.yaml). Which checks
-// apply to a device is read from the check files' applies (entity, manufacturer, model; device_type is not
-// judged and counts as matching) against the device's ground truth; the
-// evidence conditions and firmware ranges of a check are ignored, so the
+// Budgets (side_effect, max_requests) and what each check applies to come
+// from the built-in check set (internal/check), the one the binary under
+// test embeds. Which checks apply to a device is judged from their applies
+// (entity, manufacturer, model; device_type is not judged and counts as
+// matching) against the device's ground truth; the evidence conditions and
+// firmware ranges of a check are ignored, so the
 // per-device budget is an upper bound. -json FILE writes one JSON object
 // per device per capture (and per device per comparison).
 package main
@@ -48,7 +47,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
+	"github.com/coveredtool/covered/internal/check"
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
@@ -116,12 +115,10 @@ func main() {
 	run := flag.String("run", "", "capture of the check run to compare with the baseline")
 	findings := flag.String("findings", "", "findings of the run (JSON Lines as covered check writes them)")
 	profile := flag.String("profile", "", "profile of the run: safe or auth (compare mode)")
-	checksList := flag.String("checks", "", "output of covered check --list --format json (budgets); empty: the check files")
-	checksDir := flag.String("checks-dir", "internal/check/checks", "check files (applies, and budgets without -checks)")
 	jsonOut := flag.String("json", "", "append one JSON object per device per capture (and comparison) to FILE")
 	flag.Parse()
 	if *truthPath == "" || (len(pcaps) == 0 && *run == "") {
-		fmt.Fprintln(os.Stderr, "usage: checktraffic -truth T (-pcap F... | -base A... -run B -profile safe|auth) [-findings J] [-checks L] [-json OUT]")
+		fmt.Fprintln(os.Stderr, "usage: checktraffic -truth T (-pcap F... | -base A... -run B -profile safe|auth) [-findings J] [-json OUT]")
 		os.Exit(2)
 	}
 	truth, order, err := readTruth(*truthPath)
@@ -156,7 +153,7 @@ func main() {
 	if len(bases) == 0 || (*profile != "safe" && *profile != "auth") {
 		fail(errors.New("compare mode needs -base and -profile safe or auth"))
 	}
-	checks, src, err := loadChecks(*checksList, *checksDir)
+	checks, src, err := loadChecks()
 	if err != nil {
 		fail(err)
 	}
@@ -568,100 +565,31 @@ func hostsOf(order []string, caps ...*capture) []string {
 
 // checkDecl is a check's declaration as far as budgets go.
 type checkDecl struct {
-	ID          string `yaml:"id" json:"id"`
-	SideEffect  string `yaml:"side_effect" json:"side_effect"`
-	MaxRequests int    `yaml:"max_requests" json:"max_requests"`
-	Applies     struct {
-		Entity       []string `yaml:"entity"`
-		Manufacturer []string `yaml:"manufacturer"`
-		DeviceType   []string `yaml:"device_type"`
-		Model        string   `yaml:"model"`
-	} `yaml:"applies" json:"-"`
-	haveApplies bool
+	ID          string
+	SideEffect  string
+	MaxRequests int
+	Applies     check.Applies
 	modelRE     *regexp.Regexp
 }
 
-// loadChecks reads the check files, then the budgets of -checks when
-// given (which then win; a difference is reported).
-func loadChecks(listPath, dir string) ([]*checkDecl, string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+// loadChecks is the built-in check set, the one the covered binary under
+// test embeds: each check's side effect, budget and what it applies to.
+func loadChecks() ([]*checkDecl, string, error) {
+	set, err := check.Builtin()
 	if err != nil {
 		return nil, "", err
-	}
-	byID := map[string]*checkDecl{}
-	var all []*checkDecl
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, "", err
-		}
-		var doc struct {
-			Checks []*checkDecl `yaml:"checks"`
-		}
-		if err := yaml.Unmarshal(b, &doc); err != nil {
-			return nil, "", fmt.Errorf("%s: %w", f, err)
-		}
-		for _, c := range doc.Checks {
-			c.haveApplies = true
-			if c.Applies.Model != "" {
-				if c.modelRE, err = regexp.Compile(c.Applies.Model); err != nil {
-					return nil, "", fmt.Errorf("%s: %s: %w", f, c.ID, err)
-				}
-			}
-			byID[c.ID] = c
-			all = append(all, c)
-		}
-	}
-	src := fmt.Sprintf("the check files %s (%d checks)", dir, len(all))
-	if listPath == "" {
-		if len(all) == 0 {
-			return nil, "", fmt.Errorf("no checks in %s", dir)
-		}
-		return all, src, nil
-	}
-	b, err := os.ReadFile(listPath)
-	if err != nil {
-		return nil, "", err
-	}
-	var list []*checkDecl
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
-		if err := dec.Decode(&list); err != nil {
-			return nil, "", fmt.Errorf("%s: %w", listPath, err)
-		}
-	} else {
-		for {
-			var c checkDecl
-			if err := dec.Decode(&c); err == io.EOF {
-				break
-			} else if err != nil {
-				return nil, "", fmt.Errorf("%s: %w", listPath, err)
-			}
-			list = append(list, &c)
-		}
-	}
-	if len(list) == 0 {
-		return nil, "", fmt.Errorf("%s: no checks", listPath)
 	}
 	var out []*checkDecl
-	for _, c := range list {
-		y := byID[c.ID]
-		switch {
-		case y == nil:
-			fmt.Printf("WARN check %s is listed but not in %s: treated as applying to every device\n", c.ID, dir)
-		case y.SideEffect != c.SideEffect || y.MaxRequests != c.MaxRequests:
-			fmt.Printf("WARN check %s: --list says %s/%d, the file says %s/%d; using --list\n", c.ID, c.SideEffect, c.MaxRequests, y.SideEffect, y.MaxRequests)
+	for _, c := range set.All() {
+		d := &checkDecl{ID: c.ID, SideEffect: c.SideEffect().String(), MaxRequests: c.MaxRequests, Applies: c.Applies}
+		if c.Applies.Model != "" {
+			if d.modelRE, err = regexp.Compile(c.Applies.Model); err != nil {
+				return nil, "", fmt.Errorf("%s: %w", c.ID, err)
+			}
 		}
-		if y != nil {
-			c.Applies, c.haveApplies, c.modelRE = y.Applies, true, y.modelRE
-			delete(byID, c.ID)
-		}
-		out = append(out, c)
+		out = append(out, d)
 	}
-	for id := range byID {
-		fmt.Printf("WARN check %s is in %s but not listed by covered check --list\n", id, dir)
-	}
-	return out, fmt.Sprintf("covered check --list --format json (%d checks; applies from %s)", len(out), dir), nil
+	return out, fmt.Sprintf("the built-in checks (internal/check, %d checks)", len(out)), nil
 }
 
 func anyFold(list []string, vals ...string) bool {
@@ -677,7 +605,7 @@ func anyFold(list []string, vals ...string) bool {
 
 // applies over-approximates whether c may run on the device t.
 func (c *checkDecl) applies(t truthDev, known bool) bool {
-	if !c.haveApplies || !known {
+	if !known {
 		return true
 	}
 	a := c.Applies
